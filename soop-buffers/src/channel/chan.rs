@@ -1,0 +1,295 @@
+//! The state every sender and receiver of one channel shares.
+//!
+//! Shipped slabs wait in a queue behind one mutex; the lock is taken once per
+//! slab by senders, so its cost is spread over a slab's worth of items. Two
+//! condvars carry the waits: `not_empty` for receivers, `not_full` for
+//! senders held back by the capacity. Each side counts its waiters under the
+//! lock and notifies only when someone waits: since a waiter registers under
+//! the same lock it re-checks the queue under, a notification is never lost.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use crate::pool::SlabPool;
+use crate::recycle::Recycle;
+use crate::slab::Slab;
+use crate::sync::{AtomicBool, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering, Wait};
+use crate::sync::{lock, wait_until};
+
+/// Why a blocking step gave up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fail {
+    /// Full or empty now (`Wait::Never`), or still so at the deadline.
+    NotNow,
+    /// Closed: for senders, nothing more is accepted; for receivers, nothing
+    /// more will come.
+    Closed,
+}
+
+pub(crate) struct Chan<T, R: Recycle<T>> {
+    state: Mutex<State<T, R>>,
+    not_empty: Condvar,
+    not_full: Condvar,
+    /// A copy of `State::waiting_receivers` that senders read without the
+    /// lock, to ship a partial slab at once when someone is waiting for it.
+    parked_receivers: AtomicUsize,
+    /// A copy of `State::closed` for the same lock-free fast path.
+    closed: AtomicBool,
+    pub(crate) pool: SlabPool<T, R>,
+    /// How many shipped slabs may wait before senders block.
+    capacity: usize,
+}
+
+struct State<T, R: Recycle<T>> {
+    /// The slab receivers take single items from, reversed so that `pop`
+    /// yields them in send order; never empty (it is dropped when emptied).
+    /// It counts against the capacity.
+    front: Option<Slab<T, R>>,
+    queue: VecDeque<Slab<T, R>>,
+    queued_items: usize,
+    senders: usize,
+    receivers: usize,
+    closed: bool,
+    waiting_senders: usize,
+    waiting_receivers: usize,
+}
+
+impl<T, R: Recycle<T>> State<T, R> {
+    fn queued_slabs(&self) -> usize {
+        self.queue.len() + usize::from(self.front.is_some())
+    }
+
+    fn drained(&self) -> bool {
+        self.closed || self.senders == 0
+    }
+}
+
+impl<T, R: Recycle<T>> Chan<T, R> {
+    pub(crate) fn new(pool: SlabPool<T, R>, capacity: usize) -> Self {
+        Chan {
+            state: Mutex::new(State {
+                front: None,
+                queue: VecDeque::with_capacity(capacity + 1),
+                queued_items: 0,
+                senders: 1,
+                receivers: 1,
+                closed: false,
+                waiting_senders: 0,
+                waiting_receivers: 0,
+            }),
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+            parked_receivers: AtomicUsize::new(0),
+            closed: AtomicBool::new(false),
+            pool,
+            capacity,
+        }
+    }
+
+    /// Whether a receiver is blocked waiting right now.
+    pub(crate) fn receiver_parked(&self) -> bool {
+        // SeqCst: the registration (stored under the lock in `recv_with`) and
+        // this check fall in one total order, so a check made after a
+        // receiver registered sees it. Nothing is published through it.
+        self.parked_receivers.load(Ordering::SeqCst) != 0
+    }
+
+    /// Whether the channel is closed to senders. A hint for the fast path;
+    /// `ship` decides under the lock.
+    pub(crate) fn is_closed(&self) -> bool {
+        // Relaxed: a stale `false` only means the next `ship` finds out.
+        self.closed.load(Ordering::Relaxed)
+    }
+
+    /// Queues `slab` for the receivers, waiting for room as `wait` allows.
+    /// `force` skips the capacity check (a dropping sender must not block).
+    /// On failure the slab comes back with the reason.
+    pub(crate) fn ship(
+        &self,
+        slab: Slab<T, R>,
+        wait: Wait,
+        force: bool,
+    ) -> Result<(), (Slab<T, R>, Fail)> {
+        if slab.is_empty() {
+            // Receivers rely on queued slabs never being empty.
+            return Ok(());
+        }
+        let mut state = lock(&self.state);
+        loop {
+            if state.closed {
+                return Err((slab, Fail::Closed));
+            }
+            if force || state.queued_slabs() < self.capacity {
+                break;
+            }
+            let deadline = match wait {
+                Wait::Never => return Err((slab, Fail::NotNow)),
+                Wait::Until(deadline) => deadline,
+            };
+            state.waiting_senders += 1;
+            let (again, timed_out) = wait_until(&self.not_full, state, deadline);
+            state = again;
+            state.waiting_senders -= 1;
+            if timed_out && !state.closed && state.queued_slabs() >= self.capacity {
+                return Err((slab, Fail::NotNow));
+            }
+        }
+        state.queued_items += slab.len();
+        state.queue.push_back(slab);
+        let wake = state.waiting_receivers > 0;
+        drop(state);
+        if wake {
+            self.not_empty.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Takes one item, in send order.
+    pub(crate) fn recv(&self, wait: Wait) -> Result<T, Fail> {
+        let (item, emptied) = self.recv_with(wait, |state| {
+            if state.front.is_none() {
+                let mut next = state.queue.pop_front()?;
+                next.items.reverse();
+                state.front = Some(next);
+            }
+            let front = state.front.as_mut()?;
+            let item = front.items.pop()?;
+            let emptied = if front.is_empty() {
+                state.front.take()
+            } else {
+                None
+            };
+            Some(((item, emptied), 1))
+        })?;
+        // The emptied slab goes back to its pool outside our lock.
+        drop(emptied);
+        Ok(item)
+    }
+
+    /// Takes a whole slab: the partly taken front one, else the next queued.
+    pub(crate) fn recv_slab(&self, wait: Wait) -> Result<Slab<T, R>, Fail> {
+        self.recv_with(wait, |state| {
+            let slab = match state.front.take() {
+                Some(mut front) => {
+                    front.items.reverse();
+                    front
+                }
+                None => state.queue.pop_front()?,
+            };
+            let items = slab.len();
+            Some((slab, items))
+        })
+    }
+
+    /// The waiting loop of both receives. `take` removes what it can from the
+    /// state and says how many items that was, or returns `None` when
+    /// nothing is queued.
+    fn recv_with<V>(
+        &self,
+        wait: Wait,
+        mut take: impl FnMut(&mut State<T, R>) -> Option<(V, usize)>,
+    ) -> Result<V, Fail> {
+        let mut state = lock(&self.state);
+        let mut timed_out = false;
+        loop {
+            let slabs_before = state.queued_slabs();
+            if let Some((value, items)) = take(&mut state) {
+                state.queued_items -= items;
+                let wake_sender = state.queued_slabs() < slabs_before && state.waiting_senders > 0;
+                let wake_receiver = state.queued_items > 0 && state.waiting_receivers > 0;
+                drop(state);
+                if wake_sender {
+                    self.not_full.notify_one();
+                }
+                if wake_receiver {
+                    self.not_empty.notify_one();
+                }
+                return Ok(value);
+            }
+            if state.drained() {
+                return Err(Fail::Closed);
+            }
+            let deadline = match wait {
+                Wait::Never => return Err(Fail::NotNow),
+                Wait::Until(_) if timed_out => return Err(Fail::NotNow),
+                Wait::Until(deadline) => deadline,
+            };
+            (state, timed_out) = self.park_receiver(state, deadline);
+        }
+    }
+
+    /// Registers as a waiting receiver, waits, and unregisters.
+    fn park_receiver<'a>(
+        &'a self,
+        mut state: MutexGuard<'a, State<T, R>>,
+        deadline: Option<Instant>,
+    ) -> (MutexGuard<'a, State<T, R>>, bool) {
+        state.waiting_receivers += 1;
+        self.parked_receivers
+            .store(state.waiting_receivers, Ordering::SeqCst);
+        let (mut state, timed_out) = wait_until(&self.not_empty, state, deadline);
+        state.waiting_receivers -= 1;
+        self.parked_receivers
+            .store(state.waiting_receivers, Ordering::SeqCst);
+        (state, timed_out)
+    }
+
+    /// Items queued now (shipped, not yet received).
+    pub(crate) fn len(&self) -> usize {
+        lock(&self.state).queued_items
+    }
+
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Closes the channel to senders; receivers drain what is queued.
+    pub(crate) fn close(&self) {
+        let mut state = lock(&self.state);
+        if state.closed {
+            return;
+        }
+        state.closed = true;
+        self.closed.store(true, Ordering::Relaxed);
+        drop(state);
+        self.not_full.notify_all();
+        self.not_empty.notify_all();
+    }
+
+    pub(crate) fn add_sender(&self) {
+        lock(&self.state).senders += 1;
+    }
+
+    pub(crate) fn add_receiver(&self) {
+        lock(&self.state).receivers += 1;
+    }
+
+    /// The last sender gone means receivers see `Closed` once drained.
+    pub(crate) fn drop_sender(&self) {
+        let mut state = lock(&self.state);
+        state.senders -= 1;
+        let last = state.senders == 0;
+        drop(state);
+        if last {
+            self.not_empty.notify_all();
+        }
+    }
+
+    /// The last receiver gone closes the channel and drops what is queued.
+    pub(crate) fn drop_receiver(&self) {
+        let mut state = lock(&self.state);
+        state.receivers -= 1;
+        if state.receivers > 0 {
+            return;
+        }
+        state.closed = true;
+        self.closed.store(true, Ordering::Relaxed);
+        let front = state.front.take();
+        let queue = std::mem::take(&mut state.queue);
+        state.queued_items = 0;
+        drop(state);
+        self.not_full.notify_all();
+        drop(front);
+        drop(queue);
+    }
+}

@@ -1,0 +1,421 @@
+//! Recycled one-shot reply slots: fill once, take once.
+//!
+//! A [`ReplySlots`] pool hands out pairs: a [`ReplyTo`] for the side that
+//! answers and a [`Reply`] for the side that waits. When the `Reply` is done
+//! (its value taken, or the `Reply` dropped) the slot goes back to the pool
+//! and its **generation** moves on. A `ReplyTo` remembers the generation it
+//! was issued for, so a value written late, for a wait that was abandoned,
+//! finds the generation changed and comes back as
+//! [`Completion::Abandoned`]: the slot's next user can never see it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use crate::error::{ReplyError, TryTakeError, WaitTimeoutError};
+use crate::sync::{Arc, AtomicU64, Condvar, Mutex, Ordering, lock, wait_until};
+
+/// A pool of recycled reply slots. Cloning it gives another handle to the
+/// same pool.
+///
+/// ```
+/// use soop_buffers::ReplySlots;
+///
+/// let slots = ReplySlots::<u32>::new(16);
+/// let (reply_to, reply) = slots.pair();
+/// std::thread::spawn(move || {
+///     let _ = reply_to.complete(42);
+/// });
+/// assert_eq!(reply.wait(), Ok(42));
+///
+/// let (reply_to, reply) = slots.pair(); // the same slot, reused
+/// drop(reply_to); // the answering side gave up
+/// assert!(reply.wait().is_err());
+/// assert_eq!(slots.stats().allocated, 1);
+/// ```
+pub struct ReplySlots<T> {
+    shared: Arc<SlotsShared<T>>,
+}
+
+/// Counters that make slot reuse provable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReplyStats {
+    /// Slots allocated because none was free.
+    pub allocated: u64,
+    /// Slots handed out again.
+    pub reused: u64,
+    /// Free slots now.
+    pub idle: usize,
+}
+
+struct SlotsShared<T> {
+    free: Mutex<Vec<Arc<Slot<T>>>>,
+    max_idle: usize,
+    // Relaxed, both: reported counters; nothing is published through them.
+    allocated: AtomicU64,
+    reused: AtomicU64,
+}
+
+struct Slot<T> {
+    state: Mutex<SlotState<T>>,
+    ready: Condvar,
+}
+
+struct SlotState<T> {
+    /// Which use of the slot this is; moves on each time the slot is freed.
+    generation: u64,
+    value: Value<T>,
+    waker: Option<Waker>,
+}
+
+enum Value<T> {
+    Pending,
+    Filled(T),
+    /// The `ReplyTo` was dropped without a value.
+    Closed,
+}
+
+/// What became of a value given to [`ReplyTo::complete`].
+#[must_use = "an abandoned value comes back and may need handling"]
+#[derive(Debug, PartialEq, Eq)]
+pub enum Completion<T> {
+    /// The value is in the slot for its `Reply` to take.
+    Delivered,
+    /// The `Reply` was dropped first; the value comes back.
+    Abandoned(T),
+}
+
+impl<T> ReplySlots<T> {
+    /// A pool keeping at most `max_idle` free slots (0 keeps none).
+    pub fn new(max_idle: usize) -> Self {
+        ReplySlots {
+            shared: Arc::new(SlotsShared {
+                free: Mutex::new(Vec::with_capacity(max_idle.min(1024))),
+                max_idle,
+                allocated: AtomicU64::new(0),
+                reused: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// A fresh pair over a free slot (allocating one only if none is free).
+    pub fn pair(&self) -> (ReplyTo<T>, Reply<T>) {
+        let recycled = lock(&self.shared.free).pop();
+        let slot = match recycled {
+            Some(slot) => {
+                self.shared.reused.fetch_add(1, Ordering::Relaxed);
+                slot
+            }
+            None => {
+                self.shared.allocated.fetch_add(1, Ordering::Relaxed);
+                Arc::new(Slot {
+                    state: Mutex::new(SlotState {
+                        generation: 0,
+                        value: Value::Pending,
+                        waker: None,
+                    }),
+                    ready: Condvar::new(),
+                })
+            }
+        };
+        let generation = lock(&slot.state).generation;
+        let reply_to = ReplyTo {
+            slot: Some(Arc::clone(&slot)),
+            generation,
+        };
+        let reply = Reply {
+            slot,
+            generation,
+            home: Arc::clone(&self.shared),
+            taken: false,
+        };
+        (reply_to, reply)
+    }
+
+    /// A snapshot of the pool's counters.
+    pub fn stats(&self) -> ReplyStats {
+        ReplyStats {
+            allocated: self.shared.allocated.load(Ordering::Relaxed),
+            reused: self.shared.reused.load(Ordering::Relaxed),
+            idle: lock(&self.shared.free).len(),
+        }
+    }
+}
+
+impl<T> Clone for ReplySlots<T> {
+    fn clone(&self) -> Self {
+        ReplySlots {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for ReplySlots<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplySlots")
+            .field("max_idle", &self.shared.max_idle)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+/// The answering side of a reply slot: completes it once, or, dropped
+/// unused, tells the waiter no reply will come.
+pub struct ReplyTo<T> {
+    /// `None` once completed, so `Drop` knows there is nothing to report.
+    slot: Option<Arc<Slot<T>>>,
+    generation: u64,
+}
+
+impl<T> ReplyTo<T> {
+    /// Puts `value` in the slot and wakes the waiter, unless the waiter has
+    /// gone: then the value comes back as [`Completion::Abandoned`].
+    ///
+    /// ```
+    /// use soop_buffers::{Completion, ReplySlots};
+    ///
+    /// let slots = ReplySlots::new(4);
+    /// let (reply_to, reply) = slots.pair();
+    /// drop(reply); // nobody waits any more
+    /// let (_next_to, next) = slots.pair(); // the slot's next user
+    /// assert_eq!(reply_to.complete("late"), Completion::Abandoned("late"));
+    /// assert!(!next.is_ready()); // the late value never reached it
+    /// ```
+    pub fn complete(mut self, value: T) -> Completion<T> {
+        let Some(slot) = self.slot.take() else {
+            return Completion::Abandoned(value);
+        };
+        let mut state = lock(&slot.state);
+        if state.generation != self.generation {
+            return Completion::Abandoned(value);
+        }
+        state.value = Value::Filled(value);
+        let waker = state.waker.take();
+        drop(state);
+        slot.ready.notify_one();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+        Completion::Delivered
+    }
+
+    /// Whether the waiting side has gone, so that a value would come back
+    /// unread. Useful to skip work nobody waits for.
+    pub fn is_abandoned(&self) -> bool {
+        self.slot
+            .as_ref()
+            .is_none_or(|slot| lock(&slot.state).generation != self.generation)
+    }
+}
+
+impl<T> Drop for ReplyTo<T> {
+    fn drop(&mut self) {
+        let Some(slot) = self.slot.take() else {
+            return;
+        };
+        let mut state = lock(&slot.state);
+        if state.generation != self.generation {
+            return;
+        }
+        state.value = Value::Closed;
+        let waker = state.waker.take();
+        drop(state);
+        slot.ready.notify_one();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for ReplyTo<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplyTo")
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The waiting side of a reply slot: takes its one value, blocking, with a
+/// deadline, without blocking, or as a [`Future`].
+///
+/// Dropping it (or taking the value) frees the slot for reuse.
+pub struct Reply<T> {
+    slot: Arc<Slot<T>>,
+    generation: u64,
+    home: Arc<SlotsShared<T>>,
+    taken: bool,
+}
+
+impl<T> Reply<T> {
+    /// Blocks until the value arrives.
+    ///
+    /// # Errors
+    /// [`ReplyError::Closed`] when the `ReplyTo` was dropped without a value;
+    /// [`ReplyError::Taken`] when it was already taken (by `try_take` or by
+    /// polling).
+    pub fn wait(mut self) -> Result<T, ReplyError> {
+        match self.take(None) {
+            Ok(value) => Ok(value),
+            Err(TryTakeError::Taken) => Err(ReplyError::Taken),
+            Err(_) => Err(ReplyError::Closed),
+        }
+    }
+
+    /// Blocks at most `timeout` for the value.
+    ///
+    /// # Errors
+    /// [`WaitTimeoutError::Timeout`] hands this `Reply` back to wait again;
+    /// [`WaitTimeoutError::Closed`] when no value will come (or it was
+    /// already taken).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_buffers::{ReplySlots, WaitTimeoutError};
+    ///
+    /// let slots = ReplySlots::new(4);
+    /// let (reply_to, reply) = slots.pair();
+    /// let Err(WaitTimeoutError::Timeout(reply)) = reply.wait_timeout(Duration::from_millis(1)) else {
+    ///     panic!("nothing was sent yet");
+    /// };
+    /// let _ = reply_to.complete(5);
+    /// assert_eq!(reply.wait(), Ok(5)); // the same reply, waited on again
+    /// ```
+    pub fn wait_timeout(self, timeout: Duration) -> Result<T, WaitTimeoutError<Self>> {
+        match Instant::now().checked_add(timeout) {
+            Some(deadline) => self.wait_deadline(deadline),
+            None => self.wait().map_err(|_| WaitTimeoutError::Closed),
+        }
+    }
+
+    /// Blocks until `deadline` at most for the value.
+    ///
+    /// # Errors
+    /// As [`wait_timeout`](Reply::wait_timeout).
+    pub fn wait_deadline(mut self, deadline: Instant) -> Result<T, WaitTimeoutError<Self>> {
+        match self.take(Some(deadline)) {
+            Ok(value) => Ok(value),
+            Err(TryTakeError::Empty) => Err(WaitTimeoutError::Timeout(self)),
+            Err(_) => Err(WaitTimeoutError::Closed),
+        }
+    }
+
+    /// Takes the value if it has arrived, without blocking.
+    ///
+    /// # Errors
+    /// [`TryTakeError::Empty`] (not yet), [`TryTakeError::Closed`] (never),
+    /// [`TryTakeError::Taken`] (already taken).
+    ///
+    /// ```
+    /// use soop_buffers::{ReplySlots, TryTakeError};
+    ///
+    /// let slots = ReplySlots::new(4);
+    /// let (reply_to, mut reply) = slots.pair();
+    /// assert_eq!(reply.try_take(), Err(TryTakeError::Empty));
+    /// let _ = reply_to.complete('x');
+    /// assert_eq!(reply.try_take(), Ok('x'));
+    /// assert_eq!(reply.try_take(), Err(TryTakeError::Taken));
+    /// ```
+    pub fn try_take(&mut self) -> Result<T, TryTakeError> {
+        if self.taken {
+            return Err(TryTakeError::Taken);
+        }
+        let mut state = lock(&self.slot.state);
+        take_from(&mut self.taken, &mut state)
+    }
+
+    /// Whether [`try_take`](Reply::try_take) would return at once with a
+    /// value or with `Closed`.
+    pub fn is_ready(&self) -> bool {
+        !self.taken && !matches!(lock(&self.slot.state).value, Value::Pending)
+    }
+
+    /// The blocking loop behind the waits: `Empty` means the deadline passed.
+    fn take(&mut self, deadline: Option<Instant>) -> Result<T, TryTakeError> {
+        if self.taken {
+            return Err(TryTakeError::Taken);
+        }
+        let mut state = lock(&self.slot.state);
+        loop {
+            match take_from(&mut self.taken, &mut state) {
+                Err(TryTakeError::Empty) => {}
+                done => return done,
+            }
+            let timed_out;
+            (state, timed_out) = wait_until(&self.slot.ready, state, deadline);
+            if timed_out {
+                return take_from(&mut self.taken, &mut state);
+            }
+        }
+    }
+}
+
+/// Takes the value out of `state` if there is one; `taken` records it.
+fn take_from<T>(taken: &mut bool, state: &mut SlotState<T>) -> Result<T, TryTakeError> {
+    match std::mem::replace(&mut state.value, Value::Pending) {
+        Value::Pending => Err(TryTakeError::Empty),
+        Value::Filled(value) => {
+            *taken = true;
+            Ok(value)
+        }
+        Value::Closed => {
+            state.value = Value::Closed;
+            Err(TryTakeError::Closed)
+        }
+    }
+}
+
+impl<T> Future for Reply<T> {
+    type Output = Result<T, ReplyError>;
+
+    /// Ready with the value, or with an error as [`Reply::wait`]'s.
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if this.taken {
+            return Poll::Ready(Err(ReplyError::Taken));
+        }
+        let mut state = lock(&this.slot.state);
+        match take_from(&mut this.taken, &mut state) {
+            Ok(value) => Poll::Ready(Ok(value)),
+            Err(TryTakeError::Empty) => {
+                if !state
+                    .waker
+                    .as_ref()
+                    .is_some_and(|w| w.will_wake(cx.waker()))
+                {
+                    state.waker = Some(cx.waker().clone());
+                }
+                Poll::Pending
+            }
+            Err(TryTakeError::Taken) => Poll::Ready(Err(ReplyError::Taken)),
+            Err(TryTakeError::Closed) => Poll::Ready(Err(ReplyError::Closed)),
+        }
+    }
+}
+
+impl<T> Drop for Reply<T> {
+    /// Frees the slot: moves its generation on (so a late value is refused),
+    /// drops any value not taken, and returns the slot to its pool.
+    fn drop(&mut self) {
+        let mut state = lock(&self.slot.state);
+        state.generation = state.generation.wrapping_add(1);
+        let unread = std::mem::replace(&mut state.value, Value::Pending);
+        let waker = state.waker.take();
+        drop(state);
+        drop(unread);
+        drop(waker);
+        let mut free = lock(&self.home.free);
+        if free.len() < self.home.max_idle {
+            free.push(Arc::clone(&self.slot));
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Reply<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reply")
+            .field("generation", &self.generation)
+            .field("taken", &self.taken)
+            .finish_non_exhaustive()
+    }
+}
