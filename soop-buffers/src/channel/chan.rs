@@ -91,7 +91,13 @@ impl<T, R: Recycle<T>> Chan<T, R> {
         // SeqCst: the registration (stored under the lock in `recv_with`) and
         // this check fall in one total order, so a check made after a
         // receiver registered sees it. Nothing is published through it.
-        self.parked_receivers.load(Ordering::SeqCst) != 0
+        self.parked_receivers() != 0
+    }
+
+    /// How many receivers are blocked waiting now.
+    pub(crate) fn parked_receivers(&self) -> usize {
+        // SeqCst: as in `receiver_parked`.
+        self.parked_receivers.load(Ordering::SeqCst)
     }
 
     /// Whether the channel is closed to senders. A hint for the fast path;

@@ -212,6 +212,13 @@ impl<T, R: Recycle<T>> Sender<T, R> {
         self.chan.len()
     }
 
+    /// How many receivers are blocked waiting right now: a snapshot, for
+    /// diagnostics and tests. While it is above zero, every send ships at
+    /// once.
+    pub fn parked_receivers(&self) -> usize {
+        self.chan.parked_receivers()
+    }
+
     fn put_until(&mut self, item: T, wait: Wait) -> Result<(), SendTimeoutError<T>> {
         self.put(item, wait).map_err(|(item, fail)| match fail {
             Fail::NotNow => SendTimeoutError::Timeout(item),
