@@ -323,3 +323,20 @@ fn stats_show_slabs_being_reused() {
     assert!(stats.allocated <= 4, "{stats:?}");
     assert!(stats.reused >= 96, "{stats:?}");
 }
+
+#[test]
+fn breaking_out_of_an_iterator_loses_nothing() {
+    let (mut tx, rx) = bounded::<u32>(8, 4).unwrap();
+    tx.send_batch(0..14).unwrap();
+    tx.flush().unwrap();
+    assert_eq!(rx.recv(), Ok(0)); // leaves a partly taken front slab
+    let mut got: Vec<u32> = rx.iter().take(5).collect(); // 1..=5
+    got.extend(rx.iter().take(1)); // 6
+    got.extend(rx.try_iter().take(2)); // 7, 8
+    let mut rest = rx.clone().into_iter();
+    got.push(rest.next().unwrap()); // 9
+    drop(rest);
+    drop(tx);
+    got.extend(rx.iter());
+    assert_eq!(got, (1..14).collect::<Vec<_>>());
+}

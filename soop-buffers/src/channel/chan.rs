@@ -16,6 +16,12 @@ use crate::slab::Slab;
 use crate::sync::{AtomicBool, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering, Wait};
 use crate::sync::{lock, wait_until};
 
+/// Checks of the shipped count a receiver makes, busy-waiting, before it
+/// parks; a few microseconds, about the time to fill a slab.
+const SPIN_ROUNDS: u32 = 512;
+/// Further checks, each after yielding the processor, before it parks.
+const YIELD_ROUNDS: u32 = 8;
+
 /// Why a blocking step gave up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Fail {
@@ -35,6 +41,9 @@ pub(crate) struct Chan<T, R: Recycle<T>> {
     parked_receivers: AtomicUsize,
     /// A copy of `State::closed` for the same lock-free fast path.
     closed: AtomicBool,
+    /// A copy of `State::queued_slabs()`, watched by receivers that spin
+    /// briefly before they park.
+    shipped: AtomicUsize,
     pub(crate) pool: SlabPool<T, R>,
     /// How many shipped slabs may wait before senders block.
     capacity: usize,
@@ -81,6 +90,7 @@ impl<T, R: Recycle<T>> Chan<T, R> {
             not_full: Condvar::new(),
             parked_receivers: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
+            shipped: AtomicUsize::new(0),
             pool,
             capacity,
         }
@@ -142,6 +152,7 @@ impl<T, R: Recycle<T>> Chan<T, R> {
         }
         state.queued_items += slab.len();
         state.queue.push_back(slab);
+        self.publish_shipped(&state);
         let wake = state.waiting_receivers > 0;
         drop(state);
         if wake {
@@ -187,6 +198,33 @@ impl<T, R: Recycle<T>> Chan<T, R> {
         })
     }
 
+    /// Puts a slab taken by `recv_slab` and partly read back at the head of
+    /// the queue, so that its remaining items are received next, in order.
+    pub(crate) fn unread(&self, mut slab: Slab<T, R>) {
+        if slab.is_empty() {
+            return;
+        }
+        let mut state = lock(&self.state);
+        if state.receivers == 0 {
+            // Nobody can receive it: drop it (outside the lock) like the rest.
+            drop(state);
+            return;
+        }
+        if let Some(mut front) = state.front.take() {
+            front.items.reverse();
+            state.queue.push_front(front);
+        }
+        slab.items.reverse();
+        state.queued_items += slab.len();
+        state.front = Some(slab);
+        self.publish_shipped(&state);
+        let wake = state.waiting_receivers > 0;
+        drop(state);
+        if wake {
+            self.not_empty.notify_one();
+        }
+    }
+
     /// The waiting loop of both receives. `take` removes what it can from the
     /// state and says how many items that was, or returns `None` when
     /// nothing is queued.
@@ -197,10 +235,12 @@ impl<T, R: Recycle<T>> Chan<T, R> {
     ) -> Result<V, Fail> {
         let mut state = lock(&self.state);
         let mut timed_out = false;
+        let mut spun = false;
         loop {
             let slabs_before = state.queued_slabs();
             if let Some((value, items)) = take(&mut state) {
                 state.queued_items -= items;
+                self.publish_shipped(&state);
                 let wake_sender = state.queued_slabs() < slabs_before && state.waiting_senders > 0;
                 let wake_receiver = state.queued_items > 0 && state.waiting_receivers > 0;
                 drop(state);
@@ -220,7 +260,38 @@ impl<T, R: Recycle<T>> Chan<T, R> {
                 Wait::Until(_) if timed_out => return Err(Fail::NotNow),
                 Wait::Until(deadline) => deadline,
             };
+            if !spun {
+                // A slab is often only moments away: watch for it without
+                // the lock before paying for a park and a wake-up.
+                spun = true;
+                drop(state);
+                self.spin_for_slab();
+                state = lock(&self.state);
+                continue;
+            }
             (state, timed_out) = self.park_receiver(state, deadline);
+        }
+    }
+
+    fn publish_shipped(&self, state: &State<T, R>) {
+        // Relaxed: a hint for spinning receivers, who re-check under the lock.
+        self.shipped.store(state.queued_slabs(), Ordering::Relaxed);
+    }
+
+    /// Spins, then yields, for a bounded while, until a slab is shipped.
+    fn spin_for_slab(&self) {
+        if cfg!(loom) {
+            return;
+        }
+        for round in 0..SPIN_ROUNDS + YIELD_ROUNDS {
+            if self.shipped.load(Ordering::Relaxed) != 0 {
+                return;
+            }
+            if round < SPIN_ROUNDS {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
         }
     }
 
@@ -293,6 +364,7 @@ impl<T, R: Recycle<T>> Chan<T, R> {
         let front = state.front.take();
         let queue = std::mem::take(&mut state.queue);
         state.queued_items = 0;
+        self.publish_shipped(&state);
         drop(state);
         self.not_full.notify_all();
         drop(front);

@@ -11,8 +11,9 @@ use crate::sync::{Arc, Wait};
 /// The receiving half of a buffer channel.
 ///
 /// [`recv`](Receiver::recv) takes one item at a time, so several receivers
-/// share the work item by item; [`recv_slab`](Receiver::recv_slab) takes a
-/// whole shipped slab, the fastest way to drain a busy channel. Drained slabs
+/// share the work item by item; [`recv_slab`](Receiver::recv_slab) and the
+/// iterators take a whole shipped slab, the fastest way to drain a busy
+/// channel. Drained slabs
 /// go back to the pool. Clone the receiver for another thread.
 ///
 /// Once every sender is gone (or the channel is closed), receivers still get
@@ -143,9 +144,23 @@ impl<T, R: Recycle<T>> Receiver<T, R> {
     }
 
     /// A blocking iterator over items; it ends when the channel is closed
-    /// and drained.
+    /// and drained. It takes a slab at a time (fast, but the items of one
+    /// slab go to one iterator); use [`recv`](Receiver::recv) to share items
+    /// one by one among receivers. Items taken but not yielded go back to
+    /// the channel when the iterator is dropped.
+    ///
+    /// ```
+    /// let (mut tx, rx) = soop_buffers::bounded::<u32>(2, 8).unwrap();
+    /// tx.send_batch(0..8).unwrap(); // one full slab, shipped
+    /// let firsts: Vec<u32> = rx.iter().take(3).collect();
+    /// assert_eq!(firsts, [0, 1, 2]);
+    /// assert_eq!(rx.recv(), Ok(3)); // the rest went back, in order
+    /// ```
     pub fn iter(&self) -> Iter<'_, T, R> {
-        Iter { receiver: self }
+        Iter {
+            receiver: self,
+            current: None,
+        }
     }
 
     /// An iterator over the items shipped now; it never blocks.
@@ -222,15 +237,57 @@ impl<T, R: Recycle<T>> std::fmt::Debug for Receiver<T, R> {
 }
 
 /// A blocking iterator over a [`Receiver`]'s items, from [`Receiver::iter`].
-#[derive(Debug)]
+///
+/// It takes a whole slab at a time and yields its items, the fast way to
+/// drain a channel; items it has taken but not yielded go back to the head
+/// of the channel when it is dropped, so breaking out of a loop loses
+/// nothing.
 pub struct Iter<'a, T, R: Recycle<T> = Clear> {
     receiver: &'a Receiver<T, R>,
+    /// The slab being yielded, reversed so that `pop` gives send order.
+    current: Option<Slab<T, R>>,
 }
 
 impl<T, R: Recycle<T>> Iterator for Iter<'_, T, R> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
-        self.receiver.recv().ok()
+        next_from_slab(self.receiver, &mut self.current)
+    }
+}
+
+impl<T, R: Recycle<T>> Drop for Iter<'_, T, R> {
+    fn drop(&mut self) {
+        give_back_unread(self.receiver, &mut self.current);
+    }
+}
+
+impl<T, R: Recycle<T>> std::fmt::Debug for Iter<'_, T, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Iter").finish_non_exhaustive()
+    }
+}
+
+/// The next item of `current`, taking the next slab when it is used up.
+fn next_from_slab<T, R: Recycle<T>>(
+    receiver: &Receiver<T, R>,
+    current: &mut Option<Slab<T, R>>,
+) -> Option<T> {
+    loop {
+        if let Some(item) = current.as_mut().and_then(|slab| slab.items.pop()) {
+            return Some(item);
+        }
+        // The used-up slab goes back to the pool before we wait for another.
+        *current = None;
+        let mut slab = receiver.recv_slab().ok()?;
+        slab.items.reverse();
+        *current = Some(slab);
+    }
+}
+
+fn give_back_unread<T, R: Recycle<T>>(receiver: &Receiver<T, R>, current: &mut Option<Slab<T, R>>) {
+    if let Some(mut slab) = current.take() {
+        slab.items.reverse();
+        receiver.chan.unread(slab);
     }
 }
 
@@ -248,16 +305,29 @@ impl<T, R: Recycle<T>> Iterator for TryIter<'_, T, R> {
     }
 }
 
-/// An owning blocking iterator over a [`Receiver`]'s items.
-#[derive(Debug)]
+/// An owning blocking iterator over a [`Receiver`]'s items; slab by slab,
+/// as [`Iter`].
 pub struct IntoIter<T, R: Recycle<T> = Clear> {
     receiver: Receiver<T, R>,
+    current: Option<Slab<T, R>>,
 }
 
 impl<T, R: Recycle<T>> Iterator for IntoIter<T, R> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
-        self.receiver.recv().ok()
+        next_from_slab(&self.receiver, &mut self.current)
+    }
+}
+
+impl<T, R: Recycle<T>> Drop for IntoIter<T, R> {
+    fn drop(&mut self) {
+        give_back_unread(&self.receiver, &mut self.current);
+    }
+}
+
+impl<T, R: Recycle<T>> std::fmt::Debug for IntoIter<T, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntoIter").finish_non_exhaustive()
     }
 }
 
@@ -265,7 +335,10 @@ impl<T, R: Recycle<T>> IntoIterator for Receiver<T, R> {
     type Item = T;
     type IntoIter = IntoIter<T, R>;
     fn into_iter(self) -> IntoIter<T, R> {
-        IntoIter { receiver: self }
+        IntoIter {
+            receiver: self,
+            current: None,
+        }
     }
 }
 
