@@ -8,6 +8,9 @@
 //! whole slabs (`recv_slab`). After the
 //! timings, each variant's allocations per item are printed.
 
+// criterion_group! and criterion_main! generate undocumented functions.
+#![allow(missing_docs)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};

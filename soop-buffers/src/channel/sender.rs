@@ -31,11 +31,18 @@ use crate::sync::{Arc, Wait};
 pub struct Sender<T, R: Recycle<T> = Clear> {
     chan: Arc<Chan<T, R>>,
     slab: Option<Slab<T, R>>,
+    /// The pool's slab length, kept here for the fast path.
+    slab_len: usize,
 }
 
 impl<T, R: Recycle<T>> Sender<T, R> {
     pub(crate) fn new(chan: Arc<Chan<T, R>>) -> Self {
-        Sender { chan, slab: None }
+        let slab_len = chan.pool.slab_len();
+        Sender {
+            chan,
+            slab: None,
+            slab_len,
+        }
     }
 
     /// Sends `item`, blocking while the channel is full.
@@ -227,7 +234,24 @@ impl<T, R: Recycle<T>> Sender<T, R> {
     }
 
     /// The one send path: make room, push, ship early if it is time.
+    #[inline]
     fn put(&mut self, item: T, wait: Wait) -> Result<(), (T, Fail)> {
+        // The common case, kept small enough to inline: room to spare in our
+        // slab, nobody waiting, not closed. The push cannot fill the slab, so
+        // nothing is due to ship.
+        if let Some(slab) = self.slab.as_mut()
+            && slab.items.len() + 1 < self.slab_len
+            && !self.chan.receiver_parked()
+            && !self.chan.is_closed()
+        {
+            slab.items.push(item);
+            return Ok(());
+        }
+        self.put_slow(item, wait)
+    }
+
+    #[cold]
+    fn put_slow(&mut self, item: T, wait: Wait) -> Result<(), (T, Fail)> {
         let slab = match self.room(wait) {
             Ok(slab) => slab,
             Err(fail) => return Err((item, fail)),
