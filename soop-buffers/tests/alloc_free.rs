@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 
-use soop_buffers::{BufferChannels, Completion, InPlace, ReplySlots, ReplyTo, bounded};
+use soop_buffers::{BufferChannels, Completion, InPlace, ReplySlots, ReplyTo};
 
 struct Counting;
 
