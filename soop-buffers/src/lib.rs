@@ -86,7 +86,8 @@ mod slab;
 mod sync;
 
 pub use channel::{
-    BufferChannels, Builder, IntoIter, Iter, MAX_CAPACITY, Receiver, Sender, TryIter, bounded,
+    BufferChannels, Builder, DEFAULT_SPIN_ROUNDS, IntoIter, Iter, MAX_CAPACITY, Receiver, Sender,
+    SharedSender, TryIter, bounded,
 };
 pub use error::{
     ConfigError, RecvError, RecvTimeoutError, ReplyError, SendError, SendTimeoutError, SlabFull,

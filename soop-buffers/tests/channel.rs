@@ -351,3 +351,77 @@ fn breaking_out_of_an_iterator_loses_nothing() {
     got.extend(rx.iter());
     assert_eq!(got, (1..14).collect::<Vec<_>>());
 }
+
+#[test]
+fn shared_senders_from_many_threads_deliver_everything_once_in_order() {
+    let channels = BufferChannels::<(u32, u32)>::builder()
+        .capacity(2)
+        .slab_len(5)
+        .build()
+        .unwrap();
+    let (tx, rx) = channels.shared_channel();
+    let tx = Arc::new(tx);
+    let senders: Vec<_> = (0..4)
+        .map(|id| {
+            let tx = Arc::clone(&tx);
+            thread::spawn(move || {
+                for seq in 0..2_000 {
+                    tx.send((id, seq)).unwrap();
+                }
+            })
+        })
+        .collect();
+    let receivers: Vec<_> = (0..2)
+        .map(|_| {
+            let rx = rx.clone();
+            thread::spawn(move || rx.iter().collect::<Vec<_>>())
+        })
+        .collect();
+    drop(rx);
+    for s in senders {
+        s.join().unwrap();
+    }
+    drop(tx);
+    let mut all = Vec::new();
+    for r in receivers {
+        let got = r.join().unwrap();
+        for id in 0..4 {
+            let mine: Vec<u32> = got.iter().filter(|i| i.0 == id).map(|i| i.1).collect();
+            assert!(
+                mine.windows(2).all(|w| w[0] < w[1]),
+                "sender {id} out of order"
+            );
+        }
+        all.extend(got);
+    }
+    all.sort_unstable();
+    let expected: Vec<(u32, u32)> = (0..4)
+        .flat_map(|id| (0..2_000).map(move |s| (id, s)))
+        .collect();
+    assert_eq!(all, expected);
+}
+
+#[test]
+fn a_shared_sender_is_seen_at_once_and_respects_capacity() {
+    let channels = BufferChannels::<u8>::builder()
+        .capacity(1)
+        .slab_len(2)
+        .spin_before_park(0)
+        .build()
+        .unwrap();
+    let (tx, rx) = channels.shared_channel();
+    tx.send(1).unwrap();
+    assert_eq!(rx.try_recv(), Ok(1)); // no flush needed
+    tx.try_send(2).unwrap();
+    tx.try_send(3).unwrap(); // appended to the same slab
+    assert_eq!(tx.try_send(4), Err(TrySendError::Full(4)));
+    assert!(
+        tx.send_timeout(4, Duration::from_millis(1))
+            .unwrap_err()
+            .is_timeout()
+    );
+    assert_eq!(tx.queued(), 2);
+    tx.close();
+    assert!(matches!(tx.send(5), Err(e) if e.into_inner() == 5));
+    assert_eq!(rx.iter().collect::<Vec<_>>(), [2, 3]);
+}

@@ -5,7 +5,9 @@
 #![cfg(loom)]
 
 use loom::thread;
-use soop_buffers::{Completion, RecvError, ReplySlots, SlabPool, TryTakeError, bounded};
+use soop_buffers::{
+    BufferChannels, Completion, RecvError, ReplySlots, SlabPool, TryTakeError, bounded,
+};
 
 #[test]
 fn slab_free_list_hands_out_and_takes_back() {
@@ -95,5 +97,28 @@ fn a_polled_reply_is_woken_by_its_value() {
         });
         assert_eq!(loom::future::block_on(reply), Ok(5));
         t.join().unwrap();
+    });
+}
+
+#[test]
+fn shared_senders_append_and_wake_a_parked_receiver() {
+    loom::model(|| {
+        let channels = BufferChannels::<u32>::builder()
+            .capacity(1)
+            .slab_len(2)
+            .build()
+            .unwrap();
+        let (tx, rx) = channels.shared_channel();
+        let other = tx.clone();
+        let t = thread::spawn(move || other.send(1).unwrap());
+        // Appended to the other sender's slab or starting the one slab; the
+        // receiver below may park before the other send and be woken by it.
+        tx.send(2).unwrap();
+        let mut got = [rx.recv().unwrap(), rx.recv().unwrap()];
+        got.sort();
+        assert_eq!(got, [1, 2]);
+        t.join().unwrap();
+        drop(tx);
+        assert_eq!(rx.recv(), Err(RecvError));
     });
 }

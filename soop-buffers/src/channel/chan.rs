@@ -1,4 +1,5 @@
-//! The state every sender and receiver of one channel shares.
+//! The state every sender and receiver of one channel shares. See
+//! `README.md` beside this file for the waiting and waking protocol.
 //!
 //! Shipped slabs wait in a queue behind one mutex; the lock is taken once per
 //! slab by senders, so its cost is spread over a slab's worth of items. Two
@@ -16,10 +17,8 @@ use crate::slab::Slab;
 use crate::sync::{AtomicBool, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering, Wait};
 use crate::sync::{lock, wait_until};
 
-/// Checks of the shipped count a receiver makes, busy-waiting, before it
-/// parks; a few microseconds, about the time to fill a slab.
-const SPIN_ROUNDS: u32 = 512;
-/// Further checks, each after yielding the processor, before it parks.
+/// Further checks a spinning receiver makes, each after yielding the
+/// processor, before it parks.
 const YIELD_ROUNDS: u32 = 8;
 
 /// Why a blocking step gave up.
@@ -45,6 +44,8 @@ pub(crate) struct Chan<T, R: Recycle<T>> {
     pub(crate) pool: SlabPool<T, R>,
     /// How many shipped slabs may wait before senders block.
     capacity: usize,
+    /// Busy-wait checks a receiver makes before it parks.
+    spin_rounds: u32,
 }
 
 /// What senders read without the lock.
@@ -93,7 +94,7 @@ impl<T, R: Recycle<T>> State<T, R> {
 }
 
 impl<T, R: Recycle<T>> Chan<T, R> {
-    pub(crate) fn new(pool: SlabPool<T, R>, capacity: usize) -> Self {
+    pub(crate) fn new(pool: SlabPool<T, R>, capacity: usize, spin_rounds: u32) -> Self {
         Chan {
             state: Mutex::new(State {
                 front: None,
@@ -114,6 +115,7 @@ impl<T, R: Recycle<T>> Chan<T, R> {
             shipped: CacheLine(AtomicUsize::new(0)),
             pool,
             capacity,
+            spin_rounds,
         }
     }
 
@@ -173,6 +175,48 @@ impl<T, R: Recycle<T>> Chan<T, R> {
         }
         state.queued_items += slab.len();
         state.queue.push_back(slab);
+        self.publish_shipped(&state);
+        let wake = state.waiting_receivers > 0;
+        drop(state);
+        if wake {
+            self.not_empty.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Appends one item to the slab at the tail of the queue (or a new slab
+    /// from the pool), for senders without a slab of their own. Visible to
+    /// receivers at once.
+    pub(crate) fn push(&self, item: T, wait: Wait) -> Result<(), (T, Fail)> {
+        let mut state = lock(&self.state);
+        loop {
+            if state.closed {
+                return Err((item, Fail::Closed));
+            }
+            if let Some(tail) = state.queue.back_mut().filter(|tail| !tail.is_full()) {
+                tail.items.push(item);
+                break;
+            }
+            if state.queued_slabs() < self.capacity {
+                // The pool's lock nests inside ours; the pool never takes ours.
+                let mut slab = self.pool.get();
+                slab.items.push(item);
+                state.queue.push_back(slab);
+                break;
+            }
+            let deadline = match wait {
+                Wait::Never => return Err((item, Fail::NotNow)),
+                Wait::Until(deadline) => deadline,
+            };
+            state.waiting_senders += 1;
+            let (again, timed_out) = wait_until(&self.not_full, state, deadline);
+            state = again;
+            state.waiting_senders -= 1;
+            if timed_out && !state.closed && state.queued_slabs() >= self.capacity {
+                return Err((item, Fail::NotNow));
+            }
+        }
+        state.queued_items += 1;
         self.publish_shipped(&state);
         let wake = state.waiting_receivers > 0;
         drop(state);
@@ -301,14 +345,14 @@ impl<T, R: Recycle<T>> Chan<T, R> {
 
     /// Spins, then yields, for a bounded while, until a slab is shipped.
     fn spin_for_slab(&self) {
-        if cfg!(loom) {
+        if cfg!(loom) || self.spin_rounds == 0 {
             return;
         }
-        for round in 0..SPIN_ROUNDS + YIELD_ROUNDS {
+        for round in 0..self.spin_rounds + YIELD_ROUNDS {
             if self.shipped.load(Ordering::Relaxed) != 0 {
                 return;
             }
-            if round < SPIN_ROUNDS {
+            if round < self.spin_rounds {
                 std::hint::spin_loop();
             } else {
                 std::thread::yield_now();
