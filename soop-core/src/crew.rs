@@ -1,0 +1,268 @@
+//! The supervised threads of one pool: starting them, restarting their
+//! workers by policy, backoff and intensity, escalating, and joining them.
+//!
+//! A pool of mailbox workers and a pool of run-loop workers differ only in
+//! what one life of a worker does ([`Crew::run_once`]) and in how they wind
+//! down; everything else lives here, once.
+
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::error::Escalation;
+use crate::observe::{Dispatcher, Event, StopReason};
+use crate::restart::{Backoff, BackoffState, Intensity, IntensityTracker, Policy, RestartDecision};
+use crate::status::{WorkerCell, WorkerState, WorkerStatus};
+
+/// How one life of a worker ended.
+pub(crate) enum Exit {
+    /// The mailbox is closed and drained.
+    Closed,
+    /// Told to leave by a shrinking `resize`.
+    Retired,
+    /// A run-loop worker returned `Ok`.
+    Finished,
+    /// A panic or an error, with its message.
+    Failed(String),
+}
+
+/// What differs between kinds of pool.
+pub(crate) trait Crew: Send + Sync + 'static {
+    fn core(&self) -> &CrewCore;
+    /// One life of the worker behind `cell`: build it, run it until it exits.
+    fn run_once(&self, cell: &WorkerCell) -> Exit;
+    /// Takes no more work and cancels what is queued. Called on escalation
+    /// and when the last worker has gone.
+    fn wind_down(&self);
+}
+
+/// The restart settings every worker of a pool follows.
+#[derive(Clone)]
+pub(crate) struct Supervision {
+    pub(crate) policy: Policy,
+    pub(crate) intensity: Intensity,
+    pub(crate) backoff: Backoff,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) stack_size: Option<usize>,
+}
+
+/// What every kind of pool shares.
+pub(crate) struct CrewCore {
+    pub(crate) name: Arc<str>,
+    pub(crate) supervision: Supervision,
+    intensity: Mutex<IntensityTracker>,
+    cells: Mutex<Vec<Arc<WorkerCell>>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+    /// Interrupts backoff sleeps; set by stop, kill and escalation.
+    stopping: Mutex<bool>,
+    stopping_changed: Condvar,
+    /// Set by kill and escalation: cancel instead of handling, never restart.
+    halted: AtomicBool,
+    terminal: Mutex<Option<Escalation>>,
+    /// Threads started and not yet at their end.
+    live: AtomicUsize,
+    next_index: AtomicUsize,
+    dispatcher: Dispatcher,
+}
+
+impl CrewCore {
+    pub(crate) fn new(name: &str, supervision: Supervision, dispatcher: Dispatcher) -> Self {
+        CrewCore {
+            name: Arc::from(name),
+            intensity: Mutex::new(IntensityTracker::new(supervision.intensity)),
+            supervision,
+            cells: Mutex::new(Vec::new()),
+            threads: Mutex::new(Vec::new()),
+            stopping: Mutex::new(false),
+            stopping_changed: Condvar::new(),
+            halted: AtomicBool::new(false),
+            terminal: Mutex::new(None),
+            live: AtomicUsize::new(0),
+            next_index: AtomicUsize::new(0),
+            dispatcher,
+        }
+    }
+
+    pub(crate) fn emit(&self, event: Event) {
+        self.dispatcher.emit(event);
+    }
+
+    /// Whether kill or escalation happened: jobs are cancelled, workers not
+    /// restarted.
+    pub(crate) fn halted(&self) -> bool {
+        // Acquire: pairs with the Release in `halt`, so a worker that sees
+        // the flag also sees the mailbox closed before it was set.
+        self.halted.load(Ordering::Acquire)
+    }
+
+    /// Whether stop, kill or escalation has begun.
+    pub(crate) fn is_stopping(&self) -> bool {
+        *lock(&self.stopping)
+    }
+
+    /// Interrupts every backoff and run-loop sleep.
+    pub(crate) fn begin_stopping(&self) {
+        *lock(&self.stopping) = true;
+        self.stopping_changed.notify_all();
+    }
+
+    /// Stops restarts and the handling of queued work.
+    pub(crate) fn halt(&self) {
+        self.halted.store(true, Ordering::Release);
+        self.begin_stopping();
+    }
+
+    /// Sleeps up to `duration`; returns early (with `true`) once stopping.
+    pub(crate) fn sleep(&self, duration: Duration) -> bool {
+        let guard = lock(&self.stopping);
+        let (guard, _) = self
+            .stopping_changed
+            .wait_timeout_while(guard, duration, |stopping| !*stopping)
+            .unwrap_or_else(|p| p.into_inner());
+        *guard
+    }
+
+    pub(crate) fn terminal(&self) -> Option<Escalation> {
+        lock(&self.terminal).clone()
+    }
+
+    pub(crate) fn statuses(&self) -> Vec<WorkerStatus> {
+        lock(&self.cells).iter().map(|c| c.snapshot()).collect()
+    }
+
+    /// Joins every thread but the caller's own; returns whether the caller
+    /// is one of them (then it must not wait for the others: they may be
+    /// waiting for it).
+    pub(crate) fn join_threads(&self) -> bool {
+        let me = thread::current().id();
+        let threads = std::mem::take(&mut *lock(&self.threads));
+        if threads.iter().any(|t| t.thread().id() == me) {
+            lock(&self.threads).extend(threads);
+            return true;
+        }
+        for thread in threads {
+            let _ = thread.join();
+        }
+        false
+    }
+
+    /// After every worker has been joined: lets the observers finish.
+    pub(crate) fn finish_observers(&self) {
+        self.dispatcher.shutdown();
+    }
+}
+
+/// Starts one more worker thread.
+pub(crate) fn spawn<C: Crew>(crew: &Arc<C>) -> io::Result<()> {
+    let core = crew.core();
+    let index = core.next_index.fetch_add(1, Ordering::Relaxed);
+    let cell = Arc::new(WorkerCell::new(index));
+    let mut builder = thread::Builder::new().name(format!("{}-{index}", core.name));
+    if let Some(size) = core.supervision.stack_size {
+        builder = builder.stack_size(size);
+    }
+    // Counted before the thread runs, so that it can never see itself as
+    // the last one before its siblings are counted.
+    core.live.fetch_add(1, Ordering::AcqRel);
+    let thread_crew = Arc::clone(crew);
+    let thread_cell = Arc::clone(&cell);
+    match builder.spawn(move || worker_thread(thread_crew, thread_cell)) {
+        Ok(handle) => {
+            lock(&core.cells).push(cell);
+            lock(&core.threads).push(handle);
+            Ok(())
+        }
+        Err(err) => {
+            core.live.fetch_sub(1, Ordering::AcqRel);
+            Err(err)
+        }
+    }
+}
+
+/// A worker thread: lives, fails, restarts, until its pool lets it go.
+fn worker_thread<C: Crew>(crew: Arc<C>, cell: Arc<WorkerCell>) {
+    let core = crew.core();
+    let settings = &core.supervision;
+    let mut backoff = BackoffState::new(cell.index as u64 + 1);
+    let mut incarnation = 0;
+    let reason = loop {
+        core.emit(Event::Started {
+            pool: Arc::clone(&core.name),
+            worker: cell.index,
+            incarnation,
+        });
+        let (failed, error) = match crew.run_once(&cell) {
+            Exit::Closed => break StopReason::Shutdown,
+            Exit::Retired => break StopReason::Retired,
+            Exit::Finished => (false, "returned".to_string()),
+            Exit::Failed(error) => (true, error),
+        };
+        if core.halted() {
+            break StopReason::Shutdown;
+        }
+        if !settings.policy.restarts(failed) {
+            break if failed {
+                StopReason::Failed(error)
+            } else {
+                StopReason::Finished
+            };
+        }
+        let now = settings.clock.now();
+        let decision = lock(&core.intensity).on_failure(now);
+        if decision == RestartDecision::Escalate {
+            escalate(&*crew, cell.index, error);
+            break StopReason::Escalated;
+        }
+        let restarts = cell.restarted();
+        cell.set(WorkerState::Restarting);
+        let after = backoff.next_delay(&settings.backoff, now);
+        core.emit(Event::Restarting {
+            pool: Arc::clone(&core.name),
+            worker: cell.index,
+            restarts,
+            last_error: error,
+            after,
+        });
+        settings.clock.pass(after, &mut |d| {
+            core.sleep(d);
+        });
+        if core.halted() {
+            break StopReason::Shutdown;
+        }
+        incarnation += 1;
+    };
+    cell.set(WorkerState::Stopped);
+    core.emit(Event::Stopped {
+        pool: Arc::clone(&core.name),
+        worker: cell.index,
+        reason,
+    });
+    if core.live.fetch_sub(1, Ordering::AcqRel) == 1 {
+        // The last worker: nobody is left to take what is queued.
+        crew.wind_down();
+    }
+}
+
+/// Past the intensity: record why, stop everything, cancel what is queued,
+/// report.
+fn escalate<C: Crew>(crew: &C, worker: usize, last_error: String) {
+    let core = crew.core();
+    let escalation = Escalation {
+        pool: core.name.to_string(),
+        worker,
+        last_error,
+        max_restarts: core.supervision.intensity.max_restarts,
+        window: core.supervision.intensity.window,
+    };
+    lock(&core.terminal).get_or_insert_with(|| escalation.clone());
+    core.halt();
+    crew.wind_down();
+    core.emit(Event::Terminal(escalation));
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,0 +1,202 @@
+//! Observers: what a pool reports about its workers' lives.
+//!
+//! Events go to observers on a thread of their own, so an observer that is
+//! slow delays only other events, and one that panics loses only that
+//! event: neither can block or crash the pool's workers.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use crate::error::Escalation;
+
+/// Something that happened to a pool's worker, or to the pool.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A worker (re)started; `incarnation` counts from 0.
+    Started {
+        /// The pool's name.
+        pool: Arc<str>,
+        /// The worker's index.
+        worker: usize,
+        /// 0 at first start, then one more at each restart.
+        incarnation: u32,
+    },
+    /// A worker failed and will restart after `after`.
+    Restarting {
+        /// The pool's name.
+        pool: Arc<str>,
+        /// The worker's index.
+        worker: usize,
+        /// Restarts of this worker so far, this one included.
+        restarts: u32,
+        /// The failure's error or panic message.
+        last_error: String,
+        /// The backoff before the restart.
+        after: Duration,
+    },
+    /// A worker's thread ended.
+    Stopped {
+        /// The pool's name.
+        pool: Arc<str>,
+        /// The worker's index.
+        worker: usize,
+        /// Why.
+        reason: StopReason,
+    },
+    /// The pool escalated: it is stopping, and reports why.
+    Terminal(Escalation),
+}
+
+/// Why a worker's thread ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// The pool was stopped, killed or dropped: a normal end, not an error.
+    Shutdown,
+    /// The pool shrank (`resize`).
+    Retired,
+    /// A run-loop worker returned cleanly and its policy does not restart it.
+    Finished,
+    /// The worker failed and its policy does not restart it.
+    Failed(String),
+    /// The pool escalated.
+    Escalated,
+}
+
+/// Receives a pool's [`Event`]s, one at a time, on the pool's observer
+/// thread. Closures `Fn(&Event)` are observers.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use soop_core::{Event, Pool, from_fn};
+///
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let log = Arc::clone(&seen);
+/// let pool = Pool::builder()
+///     .workers(1)
+///     .observer(move |e: &Event| log.lock().unwrap().push(e.clone()))
+///     .build(from_fn(|n: u32| Ok::<_, String>(n)))
+///     .unwrap();
+/// pool.stop();
+/// // Started, then Stopped { reason: Shutdown }.
+/// assert_eq!(seen.lock().unwrap().len(), 2);
+/// ```
+pub trait Observer: Send + Sync + 'static {
+    /// Called once per event.
+    fn event(&self, event: &Event);
+}
+
+impl<F: Fn(&Event) + Send + Sync + 'static> Observer for F {
+    fn event(&self, event: &Event) {
+        self(event)
+    }
+}
+
+/// Reports events through the `log` facade, so supervision shows up in
+/// whatever logging the program already has: starts and clean stops at
+/// `debug`, restarts at `warn`, failures and escalations at `error`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LogObserver;
+
+impl Observer for LogObserver {
+    fn event(&self, event: &Event) {
+        match event {
+            Event::Started {
+                pool,
+                worker,
+                incarnation,
+            } => log::debug!("pool {pool}: worker {worker} started (incarnation {incarnation})"),
+            Event::Restarting {
+                pool,
+                worker,
+                restarts,
+                last_error,
+                after,
+            } => log::warn!(
+                "pool {pool}: worker {worker} failed ({last_error}); restart {restarts} in {after:?}"
+            ),
+            Event::Stopped {
+                pool,
+                worker,
+                reason: StopReason::Failed(error),
+            } => log::error!("pool {pool}: worker {worker} failed for good: {error}"),
+            Event::Stopped {
+                pool,
+                worker,
+                reason,
+            } => log::debug!("pool {pool}: worker {worker} stopped ({reason:?})"),
+            Event::Terminal(escalation) => log::error!("{escalation}"),
+        }
+    }
+}
+
+/// Delivers events to observers on a thread of its own.
+pub(crate) struct Dispatcher {
+    sender: Mutex<Option<mpsc::Sender<Event>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Dispatcher {
+    /// Starts the observer thread, unless there is no observer.
+    pub(crate) fn start(name: &str, observers: Vec<Arc<dyn Observer>>) -> std::io::Result<Self> {
+        if observers.is_empty() {
+            return Ok(Dispatcher {
+                sender: Mutex::new(None),
+                thread: Mutex::new(None),
+            });
+        }
+        let (sender, events) = mpsc::channel::<Event>();
+        let thread = thread::Builder::new()
+            .name(format!("{name}-observer"))
+            .spawn(move || {
+                for event in events {
+                    for observer in &observers {
+                        // An observer's panic costs it this event, nothing more.
+                        let _ = catch_unwind(AssertUnwindSafe(|| observer.event(&event)));
+                    }
+                }
+            })?;
+        Ok(Dispatcher {
+            sender: Mutex::new(Some(sender)),
+            thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// Queues `event` for the observers; never blocks on them.
+    pub(crate) fn emit(&self, event: Event) {
+        if let Some(sender) = lock(&self.sender).as_ref() {
+            let _ = sender.send(event);
+        }
+    }
+
+    /// Lets the observers see every event sent so far, then ends their
+    /// thread. Idempotent; from the observer thread itself it only lets go.
+    pub(crate) fn shutdown(&self) {
+        drop(lock(&self.sender).take());
+        let thread = lock(&self.thread).take();
+        if let Some(thread) = thread
+            && thread.thread().id() != thread::current().id()
+        {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The message of a caught panic.
+pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_string()
+    }
+}

@@ -1,0 +1,405 @@
+//! A pool of mailbox workers: N persistent threads sharing one mailbox.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use soop_buffers::{Completion, Receiver, SharedSender, TrySendError};
+
+use crate::builder::Builder;
+use crate::crew::{self, Crew, CrewCore, Exit, lock};
+use crate::error::{Escalation, JobError, ResizeError, SendError, SendTimeoutError};
+use crate::observe::panic_message;
+use crate::status::{PoolStatus, WorkerCell, WorkerState};
+use crate::worker::{Job, Outcome, Worker};
+
+/// What travels through the mailbox.
+pub(crate) enum Mail<W: Worker> {
+    Job(Job<W>),
+    /// Leave: the pool is shrinking.
+    Retire,
+}
+
+impl<W: Worker> Mail<W> {
+    /// The job inside a mail handed back by the mailbox. Only jobs are ever
+    /// handed back to a caller: retire mails are sent by `resize`, which
+    /// drops them on failure.
+    fn into_job(self) -> Option<Job<W>> {
+        match self {
+            Mail::Job(job) => Some(job),
+            Mail::Retire => None,
+        }
+    }
+}
+
+/// A pool of persistent worker threads reading one shared mailbox.
+///
+/// Each worker runs on its own OS thread, takes inputs one at a time from the
+/// mailbox, and parks when there is nothing to do (an idle pool uses no CPU;
+/// threads never exit for lack of work). A failing worker (a panic or an
+/// `Err` from [`Worker::handle`]) is rebuilt by its factory and restarted
+/// according to the pool's restart policy, backoff and intensity; the
+/// failing input's reply gets the error and nothing else queued is lost.
+///
+/// ```
+/// use soop_core::{Job, Pool, ReplySlots, from_fn};
+///
+/// let pool = Pool::builder()
+///     .workers(2)
+///     .build(from_fn(|n: u64| Ok::<_, String>(n * n)))
+///     .unwrap();
+/// let slots = ReplySlots::new(8);
+/// let (reply_to, reply) = slots.pair();
+/// pool.submit(Job::with_reply(7, reply_to)).unwrap();
+/// assert_eq!(reply.wait().unwrap(), Ok(49));
+/// pool.stop(); // drains the mailbox, joins the threads
+/// ```
+///
+/// # Stop, kill and drop
+///
+/// [`stop`](Pool::stop) closes the mailbox, lets the workers drain it, and
+/// joins them. [`kill`](Pool::kill) closes it, resolves every queued job's
+/// reply as [`JobError::Cancelled`], lets each worker finish its current
+/// input, and joins them. A running `handle` call is never preempted:
+/// cancellation is cooperative. Dropping the pool stops it. All three share
+/// one idempotent path and never panic.
+///
+/// Called from inside one of the pool's own workers, `stop` and `kill` close
+/// the mailbox and return at once without joining (a thread cannot join
+/// itself, and two workers stopping at once would wait on each other); the
+/// threads end by themselves and are joined by the next `stop`, `kill` or
+/// drop from outside.
+pub struct Pool<W: Worker> {
+    crew: Arc<PoolCrew<W>>,
+}
+
+pub(crate) struct PoolCrew<W: Worker> {
+    core: CrewCore,
+    factory: Box<dyn Fn() -> W + Send + Sync>,
+    mailbox: SharedSender<Mail<W>>,
+    inbox: Receiver<Mail<W>>,
+    /// How many workers the pool should have (set by build and `resize`).
+    wanted: Mutex<usize>,
+}
+
+impl Pool<Unbuilt> {
+    /// A builder with every setting at its documented default; the same as
+    /// [`Builder::new`]. The worker type comes with [`Builder::build`].
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+}
+
+/// The worker type of `Pool::builder()` before `build` names the real one:
+/// it has no values, so no pool of it can exist.
+#[derive(Debug)]
+pub enum Unbuilt {}
+
+impl Worker for Unbuilt {
+    type Input = Unbuilt;
+    type Output = Unbuilt;
+    type Error = std::convert::Infallible;
+
+    fn handle(&mut self, input: Unbuilt) -> Result<Unbuilt, Self::Error> {
+        match input {}
+    }
+}
+
+impl<W: Worker> Pool<W> {
+    pub(crate) fn start(
+        core: CrewCore,
+        factory: Box<dyn Fn() -> W + Send + Sync>,
+        mailbox: (SharedSender<Mail<W>>, Receiver<Mail<W>>),
+        workers: usize,
+    ) -> Result<Self, std::io::Error> {
+        let crew = Arc::new(PoolCrew {
+            core,
+            factory,
+            mailbox: mailbox.0,
+            inbox: mailbox.1,
+            wanted: Mutex::new(workers),
+        });
+        let pool = Pool { crew };
+        for _ in 0..workers {
+            // On failure, dropping `pool` stops and joins the threads
+            // already started: a failed build leaks none.
+            crew::spawn(&pool.crew)?;
+        }
+        Ok(pool)
+    }
+
+    /// Queues a job, blocking while the mailbox is full.
+    ///
+    /// # Errors
+    /// [`SendError`] with the job when the pool is stopping or stopped.
+    pub fn submit(&self, job: Job<W>) -> Result<(), SendError<Job<W>>> {
+        self.crew
+            .mailbox
+            .send(Mail::Job(job))
+            .map_err(|e| SendError(expect_job(e.into_inner())))
+    }
+
+    /// Queues a job if the mailbox has room now; never blocks.
+    ///
+    /// # Errors
+    /// [`TrySendError::Full`] or [`TrySendError::Closed`], with the job.
+    pub fn try_submit(&self, job: Job<W>) -> Result<(), TrySendError<Job<W>>> {
+        self.crew
+            .mailbox
+            .try_send(Mail::Job(job))
+            .map_err(|e| match e {
+                TrySendError::Full(m) => TrySendError::Full(expect_job(m)),
+                TrySendError::Closed(m) => TrySendError::Closed(expect_job(m)),
+            })
+    }
+
+    /// Queues a job, blocking at most `timeout` while the mailbox is full.
+    ///
+    /// # Errors
+    /// [`SendTimeoutError::Timeout`] or [`SendTimeoutError::Closed`], with
+    /// the job.
+    pub fn submit_timeout(
+        &self,
+        job: Job<W>,
+        timeout: Duration,
+    ) -> Result<(), SendTimeoutError<Job<W>>> {
+        self.submit_deadline_opt(job, Instant::now().checked_add(timeout))
+    }
+
+    /// Queues a job, blocking until `deadline` at most while the mailbox is
+    /// full.
+    ///
+    /// # Errors
+    /// As [`submit_timeout`](Pool::submit_timeout).
+    pub fn submit_deadline(
+        &self,
+        job: Job<W>,
+        deadline: Instant,
+    ) -> Result<(), SendTimeoutError<Job<W>>> {
+        self.submit_deadline_opt(job, Some(deadline))
+    }
+
+    fn submit_deadline_opt(
+        &self,
+        job: Job<W>,
+        deadline: Option<Instant>,
+    ) -> Result<(), SendTimeoutError<Job<W>>> {
+        let sent = match deadline {
+            Some(deadline) => self.crew.mailbox.send_deadline(Mail::Job(job), deadline),
+            None => self
+                .crew
+                .mailbox
+                .send(Mail::Job(job))
+                .map_err(|e| SendTimeoutError::Closed(e.into_inner())),
+        };
+        sent.map_err(|e| match e {
+            SendTimeoutError::Timeout(m) => SendTimeoutError::Timeout(expect_job(m)),
+            SendTimeoutError::Closed(m) => SendTimeoutError::Closed(expect_job(m)),
+        })
+    }
+
+    /// Grows or shrinks the pool to `workers` while it runs. New workers
+    /// start at once; leaving ones are told through the mailbox, so they go
+    /// after the work already queued. Every idle worker takes from the same
+    /// mailbox, so load spreads over whatever number there is.
+    ///
+    /// # Errors
+    /// [`ResizeError::Zero`] for 0, [`ResizeError::Closed`] once the pool is
+    /// stopping, [`ResizeError::Spawn`] if a thread could not start.
+    ///
+    /// ```
+    /// use soop_core::{Pool, ResizeError, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.resize(3).unwrap();
+    /// assert_eq!(pool.workers(), 3);
+    /// assert!(matches!(pool.resize(0), Err(ResizeError::Zero)));
+    /// ```
+    pub fn resize(&self, workers: usize) -> Result<(), ResizeError> {
+        if workers == 0 {
+            return Err(ResizeError::Zero);
+        }
+        let mut wanted = lock(&self.crew.wanted);
+        if self.crew.core.is_stopping() || self.crew.mailbox.is_closed() {
+            return Err(ResizeError::Closed);
+        }
+        while *wanted < workers {
+            crew::spawn(&self.crew)?;
+            *wanted += 1;
+        }
+        while *wanted > workers {
+            if self.crew.mailbox.send(Mail::Retire).is_err() {
+                return Err(ResizeError::Closed);
+            }
+            *wanted -= 1;
+        }
+        Ok(())
+    }
+
+    /// How many workers the pool is meant to have.
+    pub fn workers(&self) -> usize {
+        *lock(&self.crew.wanted)
+    }
+
+    /// A snapshot: each worker's state and counts, and the mailbox depth.
+    pub fn status(&self) -> PoolStatus {
+        PoolStatus {
+            name: self.crew.core.name.to_string(),
+            workers: self.crew.core.statuses(),
+            queued: self.crew.inbox.len(),
+            terminal: self.crew.core.terminal(),
+        }
+    }
+
+    /// The pool's name, as given to its builder.
+    pub fn name(&self) -> &str {
+        &self.crew.core.name
+    }
+
+    /// Why the pool gave up, if it escalated.
+    pub fn terminal(&self) -> Option<Escalation> {
+        self.crew.core.terminal()
+    }
+
+    /// Whether the pool takes no more jobs (stopped, killed, escalated, or
+    /// left without workers).
+    pub fn is_closed(&self) -> bool {
+        self.crew.mailbox.is_closed()
+    }
+
+    /// Closes the mailbox, lets the workers drain it, and joins them.
+    /// Idempotent. See [Stop, kill and drop](Pool#stop-kill-and-drop).
+    pub fn stop(&self) {
+        self.shutdown(false);
+    }
+
+    /// Closes the mailbox, cancels every queued job, lets each worker
+    /// finish its current input, and joins them. Idempotent. See
+    /// [Stop, kill and drop](Pool#stop-kill-and-drop).
+    pub fn kill(&self) {
+        self.shutdown(true);
+    }
+
+    fn shutdown(&self, cancel: bool) {
+        let core = &self.crew.core;
+        self.crew.mailbox.close();
+        if cancel {
+            core.halt();
+            self.crew.cancel_queued();
+        } else {
+            core.begin_stopping();
+        }
+        if core.join_threads() {
+            return; // called from a worker: see the type's docs
+        }
+        // Nothing can be taken any more; whatever is left never runs.
+        self.crew.cancel_queued();
+        core.finish_observers();
+    }
+}
+
+/// The mailbox hands back only what was sent through the submit calls.
+fn expect_job<W: Worker>(mail: Mail<W>) -> Job<W> {
+    match mail.into_job() {
+        Some(job) => job,
+        // Retire mails are sent only by `resize`, which keeps its own.
+        None => unreachable!("a retire mail returned to a submitter"),
+    }
+}
+
+impl<W: Worker> Drop for Pool<W> {
+    fn drop(&mut self) {
+        self.shutdown(false);
+    }
+}
+
+impl<W: Worker> std::fmt::Debug for Pool<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("name", &self.name())
+            .field("workers", &self.workers())
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<W: Worker> PoolCrew<W> {
+    /// Resolves every queued job as cancelled.
+    fn cancel_queued(&self) {
+        while let Ok(mail) = self.inbox.try_recv() {
+            if let Mail::Job(job) = mail {
+                deliver::<W>(job.reply, Err(JobError::Cancelled));
+            }
+        }
+    }
+}
+
+/// Puts an outcome in its reply slot, if anyone asked for one. A dropped
+/// ticket is fine: the value is discarded and the worker goes on.
+fn deliver<W: Worker>(reply: Option<soop_buffers::ReplyTo<Outcome<W>>>, outcome: Outcome<W>) {
+    if let Some(reply) = reply {
+        match reply.complete(outcome) {
+            Completion::Delivered => {}
+            Completion::Abandoned(unread) => drop(unread),
+        }
+    }
+}
+
+impl<W: Worker> Crew for PoolCrew<W> {
+    fn core(&self) -> &CrewCore {
+        &self.core
+    }
+
+    fn run_once(&self, cell: &WorkerCell) -> Exit {
+        let mut worker = match catch_unwind(AssertUnwindSafe(|| (self.factory)())) {
+            Ok(worker) => worker,
+            Err(panic) => {
+                return Exit::Failed(format!("the factory panicked: {}", panic_message(&*panic)));
+            }
+        };
+        let exit = loop {
+            cell.set(WorkerState::Idle);
+            let job = match self.inbox.recv() {
+                Ok(Mail::Job(job)) => job,
+                Ok(Mail::Retire) => break Exit::Retired,
+                Err(_) => break Exit::Closed,
+            };
+            if self.core.halted() {
+                deliver::<W>(job.reply, Err(JobError::Cancelled));
+                continue;
+            }
+            if job.reply.as_ref().is_some_and(|r| r.is_abandoned()) {
+                // Its ticket was dropped before the job started: it never runs.
+                continue;
+            }
+            cell.set(WorkerState::Busy);
+            let Job { input, reply } = job;
+            match catch_unwind(AssertUnwindSafe(|| worker.handle(input))) {
+                Ok(Ok(output)) => {
+                    cell.processed();
+                    deliver::<W>(reply, Ok(output));
+                }
+                Ok(Err(error)) => {
+                    cell.failed();
+                    let message = error.to_string();
+                    deliver::<W>(reply, Err(JobError::Failed(error)));
+                    break Exit::Failed(message);
+                }
+                Err(panic) => {
+                    cell.failed();
+                    let message = panic_message(&*panic);
+                    deliver::<W>(reply, Err(JobError::Panicked(message.clone())));
+                    break Exit::Failed(message);
+                }
+            }
+        };
+        // The worker's own Drop is user code too.
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(worker)));
+        exit
+    }
+
+    fn wind_down(&self) {
+        self.mailbox.close();
+        self.cancel_queued();
+    }
+}

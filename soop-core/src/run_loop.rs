@@ -1,0 +1,187 @@
+//! Run-loop workers: functions that run until they return or the pool stops
+//! (a poller, a health check, a connection keeper), supervised like any
+//! worker.
+
+use std::fmt::Display;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::crew::{self, Crew, CrewCore, Exit};
+use crate::error::Escalation;
+use crate::observe::panic_message;
+use crate::status::{PoolStatus, WorkerCell, WorkerState};
+
+type Body = Box<dyn FnMut(&Context<'_>) -> Result<(), String>>;
+
+/// A group of supervised run-loop workers, from [`Builder::run_loops`](crate::Builder::run_loops).
+///
+/// Each worker runs the function its factory makes, on its own thread. A
+/// panic or an `Err` is a failure; an `Ok` return is a clean exit. Either
+/// way the restart policy decides what happens next (a clean exit restarts
+/// only a [`Permanent`](crate::restart::Policy::Permanent) worker), within
+/// the pool's intensity and after its backoff.
+///
+/// Stopping is cooperative: [`stop`](RunLoops::stop) tells every worker
+/// through its [`Context`] and joins them, so a loop should check
+/// [`Context::is_stopping`] or wait with [`Context::sleep`]. Dropping stops.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// use std::time::Duration;
+/// use soop_core::Pool;
+///
+/// let ticks = Arc::new(AtomicU32::new(0));
+/// let counted = Arc::clone(&ticks);
+/// let pollers = Pool::builder()
+///     .workers(1)
+///     .run_loops(move || {
+///         let ticks = Arc::clone(&counted);
+///         move |ctx: &soop_core::Context<'_>| {
+///             while !ctx.is_stopping() {
+///                 ticks.fetch_add(1, Ordering::Relaxed);
+///                 ctx.sleep(Duration::from_millis(1));
+///             }
+///             Ok::<(), String>(())
+///         }
+///     })
+///     .unwrap();
+/// while ticks.load(Ordering::Relaxed) == 0 {
+///     std::thread::yield_now();
+/// }
+/// pollers.stop(); // returns once the loop has seen it and returned
+/// ```
+pub struct RunLoops {
+    crew: Arc<LoopCrew>,
+}
+
+struct LoopCrew {
+    core: CrewCore,
+    factory: Box<dyn Fn() -> Body + Send + Sync>,
+}
+
+/// What a run-loop worker sees of its pool.
+pub struct Context<'a> {
+    core: &'a CrewCore,
+    worker: usize,
+}
+
+impl Context<'_> {
+    /// Whether the pool is stopping: the loop should return soon.
+    pub fn is_stopping(&self) -> bool {
+        self.core.is_stopping()
+    }
+
+    /// Sleeps up to `duration`, waking early when the pool stops; returns
+    /// whether it is stopping.
+    pub fn sleep(&self, duration: Duration) -> bool {
+        self.core.sleep(duration)
+    }
+
+    /// This worker's index in its pool.
+    pub fn worker(&self) -> usize {
+        self.worker
+    }
+}
+
+impl RunLoops {
+    pub(crate) fn start<F, L, E>(
+        core: CrewCore,
+        factory: F,
+        workers: usize,
+    ) -> std::io::Result<Self>
+    where
+        F: Fn() -> L + Send + Sync + 'static,
+        L: FnMut(&Context<'_>) -> Result<(), E> + 'static,
+        E: Display,
+    {
+        let factory: Box<dyn Fn() -> Body + Send + Sync> = Box::new(move || {
+            let mut run = factory();
+            Box::new(move |ctx: &Context<'_>| run(ctx).map_err(|e| e.to_string()))
+        });
+        let loops = RunLoops {
+            crew: Arc::new(LoopCrew { core, factory }),
+        };
+        for _ in 0..workers {
+            // On failure, dropping `loops` stops and joins those started.
+            crew::spawn(&loops.crew)?;
+        }
+        Ok(loops)
+    }
+
+    /// Tells every worker to stop and joins them. Idempotent; from inside
+    /// one of its own workers it only tells them (see [`Pool`](crate::Pool)'s
+    /// notes on stopping).
+    pub fn stop(&self) {
+        self.crew.core.halt();
+        if !self.crew.core.join_threads() {
+            self.crew.core.finish_observers();
+        }
+    }
+
+    /// A snapshot of every worker's state and counts.
+    pub fn status(&self) -> PoolStatus {
+        PoolStatus {
+            name: self.crew.core.name.to_string(),
+            workers: self.crew.core.statuses(),
+            queued: 0,
+            terminal: self.crew.core.terminal(),
+        }
+    }
+
+    /// Why the group gave up, if it escalated.
+    pub fn terminal(&self) -> Option<Escalation> {
+        self.crew.core.terminal()
+    }
+}
+
+impl Drop for RunLoops {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl std::fmt::Debug for RunLoops {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunLoops")
+            .field("name", &&*self.crew.core.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Crew for LoopCrew {
+    fn core(&self) -> &CrewCore {
+        &self.core
+    }
+
+    fn run_once(&self, cell: &WorkerCell) -> Exit {
+        let ctx = Context {
+            core: &self.core,
+            worker: cell.index,
+        };
+        cell.set(WorkerState::Busy);
+        let ran = catch_unwind(AssertUnwindSafe(|| {
+            let mut body = (self.factory)();
+            body(&ctx)
+        }));
+        match ran {
+            Ok(Ok(())) => {
+                cell.processed();
+                Exit::Finished
+            }
+            Ok(Err(error)) => {
+                cell.failed();
+                Exit::Failed(error)
+            }
+            Err(panic) => {
+                cell.failed();
+                Exit::Failed(panic_message(&*panic))
+            }
+        }
+    }
+
+    fn wind_down(&self) {
+        self.core.halt();
+    }
+}

@@ -1,0 +1,103 @@
+//! Status snapshots, and the per-worker counters behind them.
+
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering};
+
+use crate::error::Escalation;
+
+/// What a worker is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkerState {
+    /// Waiting for input (spinning briefly, then parked).
+    Idle,
+    /// Handling an input.
+    Busy,
+    /// Failed; waiting out its backoff or being rebuilt.
+    Restarting,
+    /// Its thread has ended (or is ending).
+    Stopped,
+}
+
+/// One worker's snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerStatus {
+    /// The worker's index in its pool.
+    pub index: usize,
+    /// What it was doing.
+    pub state: WorkerState,
+    /// Inputs handled successfully.
+    pub processed: u64,
+    /// Inputs whose handling failed (errors and panics).
+    pub failed: u64,
+    /// Times it was restarted.
+    pub restarts: u32,
+}
+
+/// A pool's snapshot, from [`Pool::status`](crate::Pool::status).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// The pool's name.
+    pub name: String,
+    /// Every worker the pool has started, retired ones included.
+    pub workers: Vec<WorkerStatus>,
+    /// Inputs waiting in the mailbox.
+    pub queued: usize,
+    /// Why the pool gave up, if it escalated.
+    pub terminal: Option<Escalation>,
+}
+
+/// The live counters of one worker, written by its thread and read by
+/// `status()`. Relaxed throughout: they are reports; nothing is published
+/// through them.
+#[derive(Debug)]
+pub(crate) struct WorkerCell {
+    pub(crate) index: usize,
+    state: AtomicU8,
+    processed: AtomicU64,
+    failed: AtomicU64,
+    restarts: AtomicU32,
+}
+
+impl WorkerCell {
+    pub(crate) fn new(index: usize) -> Self {
+        WorkerCell {
+            index,
+            state: AtomicU8::new(WorkerState::Restarting as u8),
+            processed: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            restarts: AtomicU32::new(0),
+        }
+    }
+
+    pub(crate) fn set(&self, state: WorkerState) {
+        self.state.store(state as u8, Ordering::Relaxed);
+    }
+
+    pub(crate) fn processed(&self) {
+        self.processed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn failed(&self) {
+        self.failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a restart and returns how many there have been.
+    pub(crate) fn restarted(&self) -> u32 {
+        self.restarts.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub(crate) fn snapshot(&self) -> WorkerStatus {
+        let state = match self.state.load(Ordering::Relaxed) {
+            s if s == WorkerState::Idle as u8 => WorkerState::Idle,
+            s if s == WorkerState::Busy as u8 => WorkerState::Busy,
+            s if s == WorkerState::Restarting as u8 => WorkerState::Restarting,
+            _ => WorkerState::Stopped,
+        };
+        WorkerStatus {
+            index: self.index,
+            state,
+            processed: self.processed.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            restarts: self.restarts.load(Ordering::Relaxed),
+        }
+    }
+}
