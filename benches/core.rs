@@ -73,7 +73,10 @@ fn idle_cpu(c: &mut Criterion) {
         });
     });
     group.bench_function("rayon", |b| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
         pool.install(|| black_box(1 + 1));
         thread::sleep(Duration::from_millis(20));
         b.iter_custom(|iters| {

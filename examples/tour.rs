@@ -1,13 +1,15 @@
 //! The soop tour.
 //!
 //! soop's three modes (assign, map-reduce, pipeline) are still being built;
-//! this tour shows the layer they stand on, soop-buffers, doing real work:
+//! this tour shows the layers they stand on doing real work:
 //!
-//! 1. a word count streamed through buffer channels: a reader thread ships
-//!    lines in recycled slabs to two counting threads, whose tallies come
-//!    back as replies through recycled reply slots;
-//! 2. the proof of recycling: how many slabs were allocated for how many
-//!    shipped.
+//! 1. soop-buffers: a word count streamed through buffer channels: a reader
+//!    thread ships lines in recycled slabs to two counting threads, whose
+//!    tallies come back as replies through recycled reply slots; then how
+//!    many slabs were allocated for how many shipped;
+//! 2. soop-core: a request/response service whose worker panics or fails on
+//!    60% of requests, supervised: every request gets its answer or its
+//!    error, and the pool restarts the worker each time.
 //!
 //! Run: `cargo run --release --example tour [path/to/text-file]`. Without a
 //! path it generates a deterministic corpus, so it works offline.
@@ -17,6 +19,8 @@ use std::thread;
 use std::time::Instant;
 
 use soop::buffers::{BufferChannels, InPlace, ReplySlots, ReplyTo};
+use soop::core::restart::Intensity;
+use soop::core::{Event, Job, JobError, Pool, Worker};
 
 /// A deterministic corpus: about `bytes` of text drawn from a skewed
 /// vocabulary, so that a few words are very common, as in real text.
@@ -62,6 +66,89 @@ fn generated_corpus(bytes: usize) -> String {
 }
 
 fn main() {
+    word_count();
+    flaky_service();
+}
+
+/// A service worker that fails on purpose: requests whose number ends in
+/// 0–2 panic, 3–5 return an error, the rest are answered.
+struct Flaky {
+    served: u64,
+}
+
+impl Worker for Flaky {
+    type Input = u64;
+    type Output = u64;
+    type Error = String;
+
+    fn handle(&mut self, request: u64) -> Result<u64, String> {
+        match request % 10 {
+            0..=2 => panic!("request {request} crashed the worker"),
+            3..=5 => Err(format!("request {request} was refused")),
+            _ => {
+                self.served += 1;
+                Ok(request * 2)
+            }
+        }
+    }
+}
+
+fn flaky_service() {
+    println!("\nsupervision: 2 workers, 60% of 10,000 requests panic or fail");
+    // Injected panics are expected here; keep the terminal readable.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let restarts_seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = std::sync::Arc::clone(&restarts_seen);
+    let pool = Pool::builder()
+        .name("flaky")
+        .workers(2)
+        .intensity(Intensity {
+            max_restarts: 100_000,
+            window: std::time::Duration::from_secs(1),
+        })
+        .observer(move |event: &Event| {
+            if matches!(event, Event::Restarting { .. }) {
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
+        .build(|| Flaky { served: 0 })
+        .expect("valid pool settings");
+    let slots = ReplySlots::new(1024);
+    let started = Instant::now();
+    let replies: Vec<_> = (0..10_000u64)
+        .map(|request| {
+            let (reply_to, reply) = slots.pair();
+            pool.submit(Job::with_reply(request, reply_to))
+                .expect("the pool is running");
+            reply
+        })
+        .collect();
+    let (mut answered, mut panicked, mut refused) = (0, 0, 0);
+    for reply in replies {
+        match reply.wait().expect("every request resolves") {
+            Ok(_) => answered += 1,
+            Err(JobError::Panicked(_)) => panicked += 1,
+            Err(JobError::Failed(_)) => refused += 1,
+            Err(JobError::Cancelled) => unreachable!("nothing was cancelled"),
+        }
+    }
+    let elapsed = started.elapsed();
+    pool.stop(); // drains, joins, and delivers the last events
+    std::panic::set_hook(default_hook);
+    let status = pool.status();
+    let restarts: u32 = status.workers.iter().map(|w| w.restarts).sum();
+    println!(
+        "  {answered} answered, {panicked} panicked, {refused} refused: {} of 10000 resolved in {elapsed:.2?}",
+        answered + panicked + refused
+    );
+    println!(
+        "  the workers were restarted {restarts} times (the observer saw {}); none was lost",
+        restarts_seen.load(std::sync::atomic::Ordering::Relaxed)
+    );
+}
+
+fn word_count() {
     let (name, text) = match std::env::args().nth(1) {
         Some(path) => match std::fs::read_to_string(&path) {
             Ok(text) => (path, text),
