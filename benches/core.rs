@@ -57,7 +57,7 @@ fn idle_cpu(c: &mut Criterion) {
         });
     });
     group.bench_function("soop", |b| {
-        let pool = Pool::builder()
+        let _idle = Pool::builder()
             .workers(2)
             .build(from_fn(|n: u64| Ok::<_, String>(n)))
             .unwrap();
