@@ -14,7 +14,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use crate::error::{ReplyError, TryTakeError, WaitTimeoutError};
-use crate::sync::{Arc, AtomicU64, Condvar, Mutex, Ordering, lock, wait_until};
+use crate::sync::{Arc, AtomicU64, Condvar, Mutex, MutexGuard, Ordering, lock, wait_until};
 
 /// A pool of recycled reply slots. Cloning it gives another handle to the
 /// same pool.
@@ -67,6 +67,9 @@ struct SlotState<T> {
     generation: u64,
     value: Value<T>,
     waker: Option<Waker>,
+    /// Whether the `Reply` is blocked on the condvar, so that completing
+    /// pays for a notify (a system call) only when someone sleeps.
+    sleeping: bool,
 }
 
 enum Value<T> {
@@ -114,6 +117,7 @@ impl<T> ReplySlots<T> {
                         generation: 0,
                         value: Value::Pending,
                         waker: None,
+                        sleeping: false,
                     }),
                     ready: Condvar::new(),
                 })
@@ -191,12 +195,7 @@ impl<T> ReplyTo<T> {
             return Completion::Abandoned(value);
         }
         state.value = Value::Filled(value);
-        let waker = state.waker.take();
-        drop(state);
-        slot.ready.notify_one();
-        if let Some(waker) = waker {
-            waker.wake();
-        }
+        wake(&slot, state);
         Completion::Delivered
     }
 
@@ -219,12 +218,21 @@ impl<T> Drop for ReplyTo<T> {
             return;
         }
         state.value = Value::Closed;
-        let waker = state.waker.take();
-        drop(state);
+        wake(&slot, state);
+    }
+}
+
+/// Wakes whoever waits on `slot`, once its state is released: the blocked
+/// `Reply` (if it sleeps) and the registered waker (if any).
+fn wake<T>(slot: &Slot<T>, mut state: MutexGuard<'_, SlotState<T>>) {
+    let sleeping = state.sleeping;
+    let waker = state.waker.take();
+    drop(state);
+    if sleeping {
         slot.ready.notify_one();
-        if let Some(waker) = waker {
-            waker.wake();
-        }
+    }
+    if let Some(waker) = waker {
+        waker.wake();
     }
 }
 
@@ -342,7 +350,9 @@ impl<T> Reply<T> {
                 done => return done,
             }
             let timed_out;
+            state.sleeping = true;
             (state, timed_out) = wait_until(&self.slot.ready, state, deadline);
+            state.sleeping = false;
             if timed_out {
                 return take_from(&mut self.taken, &mut state);
             }

@@ -122,3 +122,18 @@ fn shared_senders_append_and_wake_a_parked_receiver() {
         assert_eq!(rx.recv(), Err(RecvError));
     });
 }
+
+#[test]
+fn a_blocked_reply_is_woken_only_when_it_sleeps_and_always_then() {
+    loom::model(|| {
+        let slots = ReplySlots::<u32>::new(1);
+        let (reply_to, reply) = slots.pair();
+        let t = thread::spawn(move || {
+            let _ = reply_to.complete(9);
+        });
+        // Blocks or not depending on the interleaving; the completion must
+        // notify exactly when the waiter sleeps.
+        assert_eq!(reply.wait(), Ok(9));
+        t.join().unwrap();
+    });
+}

@@ -182,8 +182,25 @@ pub(crate) fn spawn<C: Crew>(crew: &Arc<C>) -> io::Result<()> {
     }
 }
 
+thread_local! {
+    /// Which crew this thread works for (its address), 0 for none: lets a
+    /// pool tell a call from one of its own workers.
+    static CURRENT_CREW: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A crew's identity for `CURRENT_CREW`.
+pub(crate) fn crew_id<C: Crew>(crew: &Arc<C>) -> usize {
+    Arc::as_ptr(crew) as *const () as usize
+}
+
+/// Whether the calling thread is one of `crew`'s workers.
+pub(crate) fn is_current<C: Crew>(crew: &Arc<C>) -> bool {
+    CURRENT_CREW.with(|current| current.get() == crew_id(crew))
+}
+
 /// A worker thread: lives, fails, restarts, until its pool lets it go.
 fn worker_thread<C: Crew>(crew: Arc<C>, cell: Arc<WorkerCell>) {
+    CURRENT_CREW.with(|current| current.set(crew_id(&crew)));
     let core = crew.core();
     let settings = &core.supervision;
     let mut backoff = BackoffState::new(cell.index as u64 + 1);

@@ -80,6 +80,9 @@ pub(crate) struct PoolCrew<W: Worker> {
     inbox: Receiver<Mail<W>>,
     /// How many workers the pool should have (set by build and `resize`).
     wanted: Mutex<usize>,
+    /// Spare workers for `run_inline`, one per thread that asked, built on
+    /// first use and kept while they do not fail.
+    inline_workers: Mutex<Vec<(std::thread::ThreadId, W)>>,
 }
 
 impl Pool<Unbuilt> {
@@ -118,6 +121,7 @@ impl<W: Worker> Pool<W> {
             mailbox: mailbox.0,
             inbox: mailbox.1,
             wanted: Mutex::new(workers),
+            inline_workers: Mutex::new(Vec::new()),
         });
         let pool = Pool { crew };
         for _ in 0..workers {
@@ -234,6 +238,56 @@ impl<W: Worker> Pool<W> {
             *wanted -= 1;
         }
         Ok(())
+    }
+
+    /// Whether the calling thread is one of this pool's workers.
+    ///
+    /// A worker that submits to its own pool and then waits could wait for
+    /// ever (on a pool of one worker, it is the only one who could do the
+    /// job); front-ends use this to run such jobs inline instead.
+    pub fn is_current_worker(&self) -> bool {
+        crew::is_current(&self.crew)
+    }
+
+    /// Runs one input on the calling thread, with a spare worker the pool's
+    /// factory built for this thread (kept for the next call, rebuilt after
+    /// a failure), and returns its outcome. Failures are caught as in the
+    /// pool's own workers, but they do not count as restarts.
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n + 1))).unwrap();
+    /// assert_eq!(pool.run_inline(1), Ok(2));
+    /// ```
+    pub fn run_inline(&self, input: W::Input) -> Outcome<W> {
+        let me = std::thread::current().id();
+        let spare = {
+            let mut spares = lock(&self.crew.inline_workers);
+            let position = spares.iter().position(|(owner, _)| *owner == me);
+            position.map(|i| spares.swap_remove(i).1)
+        };
+        let mut worker = match spare {
+            Some(worker) => worker,
+            None => match catch_unwind(AssertUnwindSafe(|| (self.crew.factory)())) {
+                Ok(worker) => worker,
+                Err(panic) => return Err(JobError::Panicked(panic_message(&*panic))),
+            },
+        };
+        match catch_unwind(AssertUnwindSafe(|| worker.handle(input))) {
+            Ok(Ok(output)) => {
+                lock(&self.crew.inline_workers).push((me, worker));
+                Ok(output)
+            }
+            Ok(Err(error)) => {
+                let _ = catch_unwind(AssertUnwindSafe(move || drop(worker)));
+                Err(JobError::Failed(error))
+            }
+            Err(panic) => {
+                let _ = catch_unwind(AssertUnwindSafe(move || drop(worker)));
+                Err(JobError::Panicked(panic_message(&*panic)))
+            }
+        }
     }
 
     /// How many workers the pool is meant to have.

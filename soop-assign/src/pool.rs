@@ -1,0 +1,317 @@
+//! The assign front-end: a soop-core pool that answers with tickets.
+
+use std::time::{Duration, Instant};
+
+use soop_core::buffers::{Completion, ReplySlots};
+use soop_core::{
+    BuildError, Clock, Escalation, Job, Observer, Outcome, PoolStatus, ResizeError,
+    SendTimeoutError, TrySendError, Worker,
+};
+
+use crate::error::{AssignError, AssignTimeoutError, TryAssignError};
+use crate::restart::{Backoff, Intensity, Policy};
+use crate::ticket::Ticket;
+
+/// The ticket type of a pool of `W` workers.
+pub type TicketFor<W> = Ticket<<W as Worker>::Output, <W as Worker>::Error>;
+
+/// A pool of supervised workers that answers each assigned job with a
+/// [`Ticket`].
+///
+/// ```
+/// use soop_assign::{Pool, from_fn};
+///
+/// let pool = Pool::builder().workers(2).build(from_fn(|n: u64| Ok::<_, String>(n + 1))).unwrap();
+/// let tickets: Vec<_> = (0..10).map(|n| pool.assign(n).unwrap()).collect();
+/// let answers: Vec<u64> = tickets.into_iter().map(|t| t.wait().unwrap()).collect();
+/// assert_eq!(answers, (1..=10).collect::<Vec<_>>());
+/// ```
+///
+/// # Assigning from inside a worker
+///
+/// A job that assigns to its own pool and waits could wait for ever (on a
+/// pool of one worker, only the waiting worker could run the job). So
+/// [`assign`](Pool::assign) called on one of the pool's own worker threads
+/// **runs the job inline**, on that thread, with a spare worker the factory
+/// builds for it, and returns a ticket that is already resolved. `cast`
+/// from a worker queues as usual, but runs inline instead of blocking when
+/// the mailbox is full.
+///
+/// # Stop, kill and drop
+///
+/// As [`soop_core::Pool`]: `stop` drains and joins, `kill` cancels what is
+/// queued (those tickets resolve [`Error::Cancelled`](crate::Error::Cancelled)),
+/// dropping stops.
+pub struct Pool<W: Worker> {
+    core: soop_core::Pool<W>,
+    slots: ReplySlots<Outcome<W>>,
+}
+
+impl Pool<soop_core::Unbuilt> {
+    /// A builder with every setting at its default (see [`Builder`]).
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+}
+
+impl<W: Worker> Pool<W> {
+    /// Assigns `input` to the pool, blocking only while the mailbox is full,
+    /// and returns the ticket for its reply.
+    ///
+    /// # Errors
+    /// [`AssignError`] with the input when the pool is closed.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|s: String| Ok::<_, String>(s.len()))).unwrap();
+    /// assert_eq!(pool.assign("four".into()).unwrap().wait(), Ok(4));
+    /// pool.stop();
+    /// assert_eq!(pool.assign("late".into()).unwrap_err().into_inner(), "late");
+    /// ```
+    pub fn assign(&self, input: W::Input) -> Result<TicketFor<W>, AssignError<W::Input>> {
+        if self.core.is_current_worker() {
+            return Ok(self.resolved(self.core.run_inline(input)));
+        }
+        let (reply_to, reply) = self.slots.pair();
+        match self.core.submit(Job::with_reply(input, reply_to)) {
+            Ok(()) => Ok(Ticket::new(reply)),
+            Err(refused) => Err(AssignError(refused.into_inner().into_input())),
+        }
+    }
+
+    /// Assigns `input` if the mailbox has room now; never blocks.
+    ///
+    /// # Errors
+    /// [`TryAssignError::Full`] or [`TryAssignError::Closed`], with the input.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, TryAssignError, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.stop();
+    /// assert!(matches!(pool.try_assign(1), Err(TryAssignError::Closed(1))));
+    /// ```
+    pub fn try_assign(&self, input: W::Input) -> Result<TicketFor<W>, TryAssignError<W::Input>> {
+        if self.core.is_current_worker() {
+            return Ok(self.resolved(self.core.run_inline(input)));
+        }
+        let (reply_to, reply) = self.slots.pair();
+        match self.core.try_submit(Job::with_reply(input, reply_to)) {
+            Ok(()) => Ok(Ticket::new(reply)),
+            Err(TrySendError::Full(job)) => Err(TryAssignError::Full(job.into_input())),
+            Err(TrySendError::Closed(job)) => Err(TryAssignError::Closed(job.into_input())),
+        }
+    }
+
+    /// Assigns `input`, blocking at most `timeout` while the mailbox is full.
+    ///
+    /// # Errors
+    /// [`AssignTimeoutError::Timeout`] or [`AssignTimeoutError::Closed`],
+    /// with the input.
+    pub fn assign_timeout(
+        &self,
+        input: W::Input,
+        timeout: Duration,
+    ) -> Result<TicketFor<W>, AssignTimeoutError<W::Input>> {
+        match Instant::now().checked_add(timeout) {
+            Some(deadline) => self.assign_deadline(input, deadline),
+            None => self
+                .assign(input)
+                .map_err(|e| AssignTimeoutError::Closed(e.into_inner())),
+        }
+    }
+
+    /// Assigns `input`, blocking until `deadline` at most while the mailbox
+    /// is full.
+    ///
+    /// # Errors
+    /// As [`assign_timeout`](Pool::assign_timeout).
+    pub fn assign_deadline(
+        &self,
+        input: W::Input,
+        deadline: Instant,
+    ) -> Result<TicketFor<W>, AssignTimeoutError<W::Input>> {
+        if self.core.is_current_worker() {
+            return Ok(self.resolved(self.core.run_inline(input)));
+        }
+        let (reply_to, reply) = self.slots.pair();
+        match self
+            .core
+            .submit_deadline(Job::with_reply(input, reply_to), deadline)
+        {
+            Ok(()) => Ok(Ticket::new(reply)),
+            Err(SendTimeoutError::Timeout(job)) => {
+                Err(AssignTimeoutError::Timeout(job.into_input()))
+            }
+            Err(SendTimeoutError::Closed(job)) => Err(AssignTimeoutError::Closed(job.into_input())),
+        }
+    }
+
+    /// Fire and forget: queues `input` with no reply (blocking only while
+    /// the mailbox is full). Failures still restart the worker and reach
+    /// the observers; the output is dropped.
+    ///
+    /// # Errors
+    /// [`AssignError`] with the input when the pool is closed.
+    pub fn cast(&self, input: W::Input) -> Result<(), AssignError<W::Input>> {
+        if self.core.is_current_worker() {
+            return match self.core.try_submit(Job::new(input)) {
+                Ok(()) => Ok(()),
+                Err(TrySendError::Full(job)) => {
+                    let _ = self.core.run_inline(job.into_input());
+                    Ok(())
+                }
+                Err(TrySendError::Closed(job)) => Err(AssignError(job.into_input())),
+            };
+        }
+        self.core
+            .submit(Job::new(input))
+            .map_err(|refused| AssignError(refused.into_inner().into_input()))
+    }
+
+    /// Fire and forget, never blocking.
+    ///
+    /// # Errors
+    /// [`TryAssignError::Full`] or [`TryAssignError::Closed`], with the input.
+    pub fn try_cast(&self, input: W::Input) -> Result<(), TryAssignError<W::Input>> {
+        self.core.try_submit(Job::new(input)).map_err(|e| match e {
+            TrySendError::Full(job) => TryAssignError::Full(job.into_input()),
+            TrySendError::Closed(job) => TryAssignError::Closed(job.into_input()),
+        })
+    }
+
+    /// A ticket that already holds `outcome` (for jobs run inline).
+    fn resolved(&self, outcome: Outcome<W>) -> TicketFor<W> {
+        let (reply_to, reply) = self.slots.pair();
+        match reply_to.complete(outcome) {
+            Completion::Delivered => {}
+            // The reply is ours and alive: it cannot have been abandoned.
+            Completion::Abandoned(_) => unreachable!("a fresh reply slot was abandoned"),
+        }
+        Ticket::new(reply)
+    }
+
+    /// Closes the mailbox, lets the workers drain it, joins them. Idempotent.
+    pub fn stop(&self) {
+        self.core.stop();
+    }
+
+    /// Closes the mailbox, cancels what is queued (those tickets resolve
+    /// [`Error::Cancelled`](crate::Error::Cancelled)), lets each worker
+    /// finish its current job, joins them. Idempotent.
+    pub fn kill(&self) {
+        self.core.kill();
+    }
+
+    /// Grows or shrinks the pool while it runs (see
+    /// [`soop_core::Pool::resize`]).
+    ///
+    /// # Errors
+    /// As [`soop_core::Pool::resize`].
+    pub fn resize(&self, workers: usize) -> Result<(), ResizeError> {
+        self.core.resize(workers)
+    }
+
+    /// How many workers the pool is meant to have.
+    pub fn workers(&self) -> usize {
+        self.core.workers()
+    }
+
+    /// A snapshot: each worker's state and counts, and the mailbox depth.
+    pub fn status(&self) -> PoolStatus {
+        self.core.status()
+    }
+
+    /// Why the pool gave up, if it escalated.
+    pub fn terminal(&self) -> Option<Escalation> {
+        self.core.terminal()
+    }
+
+    /// Whether the pool takes no more jobs.
+    pub fn is_closed(&self) -> bool {
+        self.core.is_closed()
+    }
+
+    /// The soop-core pool underneath.
+    pub fn as_core(&self) -> &soop_core::Pool<W> {
+        &self.core
+    }
+}
+
+impl<W: Worker> std::fmt::Debug for Pool<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("core", &self.core)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Pool`]: the soop-core settings, and the reply slots kept
+/// for reuse. Every setting is documented on [`soop_core::Builder`]; `build`
+/// checks them all and never panics.
+///
+/// ```
+/// use soop_assign::{BuildError, Pool, from_fn};
+///
+/// let zero = Pool::builder().workers(0).build(from_fn(|n: u8| Ok::<_, String>(n)));
+/// assert!(matches!(zero, Err(BuildError::Zero { what: "workers" })));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Builder {
+    core: soop_core::Builder,
+}
+
+macro_rules! delegate {
+    ($($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty);)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(self, $arg: $ty) -> Self {
+                Builder { core: self.core.$name($arg) }
+            }
+        )*
+    };
+}
+
+impl Builder {
+    delegate! {
+        /// The pool's name (threads are `{name}-{index}`). Default `"soop"`.
+        name(name: impl Into<String>);
+        /// How many workers. Default: the number of cores.
+        workers(workers: usize);
+        /// Each worker thread's stack size in bytes.
+        stack_size(bytes: usize);
+        /// Queued jobs before `assign` blocks. Default 1024.
+        mailbox_capacity(inputs: usize);
+        /// Busy-wait checks before an idle worker parks.
+        spin_before_park(rounds: u32);
+        /// Which exits restart a worker. Default permanent.
+        policy(policy: Policy);
+        /// Restarts allowed per window before the pool escalates.
+        intensity(intensity: Intensity);
+        /// The wait before each restart. Default none.
+        backoff(backoff: Backoff);
+        /// Adds an observer of supervision events.
+        observer(observer: impl Observer);
+        /// The clock restart windows and backoff read.
+        clock(clock: impl Clock);
+    }
+
+    /// Starts the pool; `factory` builds each worker (at start and at every
+    /// restart).
+    ///
+    /// # Errors
+    /// [`BuildError`] for settings that cannot work; no thread is left
+    /// running then.
+    pub fn build<W, F>(&self, factory: F) -> Result<Pool<W>, BuildError>
+    where
+        W: Worker,
+        F: Fn() -> W + Send + Sync + 'static,
+    {
+        Ok(Pool {
+            core: self.core.build(factory)?,
+            // Enough idle slots for a full mailbox of waiting tickets.
+            slots: ReplySlots::new(4096),
+        })
+    }
+}
