@@ -228,7 +228,7 @@ impl<T, R: Recycle<T>> Chan<T, R> {
 
     /// Takes one item, in send order.
     pub(crate) fn recv(&self, wait: Wait) -> Result<T, Fail> {
-        let (item, emptied) = self.recv_with(wait, |state| {
+        self.recv_with(wait, |state| {
             if state.front.is_none() {
                 let mut next = state.queue.pop_front()?;
                 next.items.reverse();
@@ -236,16 +236,15 @@ impl<T, R: Recycle<T>> Chan<T, R> {
             }
             let front = state.front.as_mut()?;
             let item = front.items.pop()?;
-            let emptied = if front.is_empty() {
-                state.front.take()
-            } else {
-                None
-            };
-            Some(((item, emptied), 1))
-        })?;
-        // The emptied slab goes back to its pool outside our lock.
-        drop(emptied);
-        Ok(item)
+            if front.is_empty() {
+                // Back to the pool before the lock is released, so that the
+                // slab a sender takes for the freed place can be this one:
+                // a channel never needs more than `capacity` slabs in
+                // flight. It is empty, so no item's `Drop` runs here.
+                drop(state.front.take());
+            }
+            Some((item, 1))
+        })
     }
 
     /// Takes a whole slab: the partly taken front one, else the next queued.
