@@ -77,6 +77,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cache_line;
 mod channel;
 mod error;
 mod pool;

@@ -13,8 +13,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
+use crate::cache_line::CacheLine;
 use crate::error::{ReplyError, TryTakeError, WaitTimeoutError};
-use crate::sync::{Arc, AtomicU64, Condvar, Mutex, MutexGuard, Ordering, lock, wait_until};
+use crate::sync::{
+    Arc, AtomicBool, AtomicU64, Condvar, Mutex, MutexGuard, Ordering, lock, wait_until,
+};
 
 /// A pool of recycled reply slots. Cloning it gives another handle to the
 /// same pool.
@@ -60,6 +63,13 @@ struct SlotsShared<T> {
 struct Slot<T> {
     state: Mutex<SlotState<T>>,
     ready: Condvar,
+    /// A copy of `state.generation`, so that `is_abandoned` needs no lock.
+    generation: AtomicU64,
+    /// Whether the slot holds a value or is closed: a copy of `state.value`
+    /// that a waiting `Reply` watches without the lock, spinning briefly
+    /// before it sleeps. On a line of its own, so that the spinning reader
+    /// does not pull the lock's line back and forth while the writer works.
+    settled: CacheLine<AtomicBool>,
 }
 
 struct SlotState<T> {
@@ -120,6 +130,8 @@ impl<T> ReplySlots<T> {
                         sleeping: false,
                     }),
                     ready: Condvar::new(),
+                    settled: CacheLine(AtomicBool::new(false)),
+                    generation: AtomicU64::new(0),
                 })
             }
         };
@@ -195,6 +207,7 @@ impl<T> ReplyTo<T> {
             return Completion::Abandoned(value);
         }
         state.value = Value::Filled(value);
+        slot.settle(true);
         wake(&slot, state);
         Completion::Delivered
     }
@@ -202,9 +215,12 @@ impl<T> ReplyTo<T> {
     /// Whether the waiting side has gone, so that a value would come back
     /// unread. Useful to skip work nobody waits for.
     pub fn is_abandoned(&self) -> bool {
-        self.slot
-            .as_ref()
-            .is_none_or(|slot| lock(&slot.state).generation != self.generation)
+        self.slot.as_ref().is_none_or(|slot| {
+            // Acquire: pairs with the Release in `Reply::drop`; a stale
+            // answer only means the job runs and its value comes back
+            // abandoned from `complete`, which decides under the lock.
+            slot.generation.load(Ordering::Acquire) != self.generation
+        })
     }
 }
 
@@ -218,9 +234,43 @@ impl<T> Drop for ReplyTo<T> {
             return;
         }
         state.value = Value::Closed;
+        slot.settle(true);
         wake(&slot, state);
     }
 }
+
+impl<T> Slot<T> {
+    /// Updates the lock-free copy of "holds a value or closed"; called with
+    /// the state's lock held.
+    fn settle(&self, settled: bool) {
+        // Release: pairs with the Acquire in `spin_until_settled`; only a
+        // hint, since the waiter re-reads the value under the lock.
+        self.settled.store(settled, Ordering::Release);
+    }
+
+    /// Busy-waits a little for the value before the caller sleeps: a reply
+    /// often comes within microseconds, and sleeping costs a wake-up.
+    fn spin_until_settled(&self) {
+        if cfg!(loom) {
+            return;
+        }
+        for round in 0..REPLY_SPINS + REPLY_YIELDS {
+            if self.settled.load(Ordering::Acquire) {
+                return;
+            }
+            if round < REPLY_SPINS {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    }
+}
+
+/// Checks a waiting `Reply` makes, busy-waiting, before it sleeps.
+const REPLY_SPINS: u32 = 256;
+/// Further checks, each after yielding the processor.
+const REPLY_YIELDS: u32 = 16;
 
 /// Wakes whoever waits on `slot`, once its state is released: the blocked
 /// `Reply` (if it sleeps) and the registered waker (if any).
@@ -343,6 +393,7 @@ impl<T> Reply<T> {
         if self.taken {
             return Err(TryTakeError::Taken);
         }
+        self.slot.spin_until_settled();
         let mut state = lock(&self.slot.state);
         loop {
             match take_from(&mut self.taken, &mut state) {
@@ -409,7 +460,11 @@ impl<T> Drop for Reply<T> {
     fn drop(&mut self) {
         let mut state = lock(&self.slot.state);
         state.generation = state.generation.wrapping_add(1);
+        self.slot
+            .generation
+            .store(state.generation, Ordering::Release);
         let unread = std::mem::replace(&mut state.value, Value::Pending);
+        self.slot.settle(false);
         let waker = state.waker.take();
         drop(state);
         drop(unread);

@@ -11,6 +11,7 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
+use crate::cache_line::CacheLine;
 use crate::pool::SlabPool;
 use crate::recycle::Recycle;
 use crate::slab::Slab;
@@ -57,24 +58,15 @@ struct SenderHints {
     closed: AtomicBool,
 }
 
-/// Keeps its value alone on a cache line (128 bytes: two lines on x86,
-/// which prefetches in pairs).
-#[repr(align(128))]
-struct CacheLine<V>(V);
-
-impl<V> std::ops::Deref for CacheLine<V> {
-    type Target = V;
-    fn deref(&self) -> &V {
-        &self.0
-    }
-}
-
 struct State<T, R: Recycle<T>> {
     /// The slab receivers take single items from, reversed so that `pop`
     /// yields them in send order; never empty (it is dropped when emptied).
     /// It counts against the capacity.
     front: Option<Slab<T, R>>,
     queue: VecDeque<Slab<T, R>>,
+    /// One emptied slab kept back from the pool for the next `push`, so
+    /// that item-at-a-time traffic does not visit the pool's lock per item.
+    spare: Option<Slab<T, R>>,
     queued_items: usize,
     senders: usize,
     receivers: usize,
@@ -99,6 +91,7 @@ impl<T, R: Recycle<T>> Chan<T, R> {
             state: Mutex::new(State {
                 front: None,
                 queue: VecDeque::with_capacity(capacity + 1),
+                spare: None,
                 queued_items: 0,
                 senders: 1,
                 receivers: 1,
@@ -199,7 +192,7 @@ impl<T, R: Recycle<T>> Chan<T, R> {
             }
             if state.queued_slabs() < self.capacity {
                 // The pool's lock nests inside ours; the pool never takes ours.
-                let mut slab = self.pool.get();
+                let mut slab = state.spare.take().unwrap_or_else(|| self.pool.get());
                 slab.items.push(item);
                 state.queue.push_back(slab);
                 break;
@@ -237,11 +230,15 @@ impl<T, R: Recycle<T>> Chan<T, R> {
             let front = state.front.as_mut()?;
             let item = front.items.pop()?;
             if front.is_empty() {
-                // Back to the pool before the lock is released, so that the
-                // slab a sender takes for the freed place can be this one:
-                // a channel never needs more than `capacity` slabs in
-                // flight. It is empty, so no item's `Drop` runs here.
-                drop(state.front.take());
+                // Kept as the spare (or back to the pool) before the lock is
+                // released, so that the slab a sender takes for the freed
+                // place can be this one: a channel never needs more than
+                // `capacity` slabs in flight. It is empty, so no item's
+                // `Drop` runs here.
+                let emptied = state.front.take();
+                if state.spare.is_none() {
+                    state.spare = emptied;
+                }
             }
             Some((item, 1))
         })
@@ -338,8 +335,13 @@ impl<T, R: Recycle<T>> Chan<T, R> {
     }
 
     fn publish_shipped(&self, state: &State<T, R>) {
-        // Relaxed: a hint for spinning receivers, who re-check under the lock.
-        self.shipped.store(state.queued_slabs(), Ordering::Relaxed);
+        let shipped = state.queued_slabs();
+        // Relaxed: a hint for spinning receivers, who re-check under the
+        // lock. Written only when it changes, since spinning receivers
+        // read its line and every write takes the line away from them.
+        if self.shipped.load(Ordering::Relaxed) != shipped {
+            self.shipped.store(shipped, Ordering::Relaxed);
+        }
     }
 
     /// Spins, then yields, for a bounded while, until a slab is shipped.
@@ -428,12 +430,14 @@ impl<T, R: Recycle<T>> Chan<T, R> {
         state.closed = true;
         self.hints.closed.store(true, Ordering::Relaxed);
         let front = state.front.take();
+        let spare = state.spare.take();
         let queue = std::mem::take(&mut state.queue);
         state.queued_items = 0;
         self.publish_shipped(&state);
         drop(state);
         self.not_full.notify_all();
         drop(front);
+        drop(spare);
         drop(queue);
     }
 }
