@@ -1,15 +1,16 @@
 //! The soop tour.
 //!
-//! soop's three modes (assign, map-reduce, pipeline) are still being built;
-//! this tour shows the layers they stand on doing real work:
+//! soop's map-reduce and pipeline modes are still being built; this tour
+//! shows assign and the layers all three stand on, doing real work:
 //!
 //! 1. soop-buffers: a word count streamed through buffer channels: a reader
 //!    thread ships lines in recycled slabs to two counting threads, whose
 //!    tallies come back as replies through recycled reply slots; then how
 //!    many slabs were allocated for how many shipped;
-//! 2. soop-core: a request/response service whose worker panics or fails on
-//!    60% of requests, supervised: every request gets its answer or its
-//!    error, and the pool restarts the worker each time.
+//! 2. assign (soop-assign, on soop-core's supervised pools): a
+//!    request/response service whose worker panics or fails on 60% of
+//!    requests: every ticket gets its answer or its error, and the pool
+//!    restarts the worker each time.
 //!
 //! Run: `cargo run --release --example tour [path/to/text-file]`. Without a
 //! path it generates a deterministic corpus, so it works offline.
@@ -18,9 +19,9 @@ use std::collections::HashMap;
 use std::thread;
 use std::time::Instant;
 
+use soop::assign::restart::Intensity;
+use soop::assign::{Error, Event, Pool, Worker};
 use soop::buffers::{BufferChannels, InPlace, ReplySlots, ReplyTo};
-use soop::core::restart::Intensity;
-use soop::core::{Event, Job, JobError, Pool, Worker};
 
 /// A deterministic corpus: about `bytes` of text drawn from a skewed
 /// vocabulary, so that a few words are very common, as in real text.
@@ -94,7 +95,7 @@ impl Worker for Flaky {
 }
 
 fn flaky_service() {
-    println!("\nsupervision: 2 workers, 60% of 10,000 requests panic or fail");
+    println!("\nassign: a supervised service, 2 workers, 60% of 10,000 requests panic or fail");
     // Injected panics are expected here; keep the terminal readable.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -114,23 +115,18 @@ fn flaky_service() {
         })
         .build(|| Flaky { served: 0 })
         .expect("valid pool settings");
-    let slots = ReplySlots::new(1024);
     let started = Instant::now();
-    let replies: Vec<_> = (0..10_000u64)
-        .map(|request| {
-            let (reply_to, reply) = slots.pair();
-            pool.submit(Job::with_reply(request, reply_to))
-                .expect("the pool is running");
-            reply
-        })
+    // Mode 1, assign: one job, one ticket.
+    let tickets: Vec<_> = (0..10_000u64)
+        .map(|request| pool.assign(request).expect("the pool is running"))
         .collect();
     let (mut answered, mut panicked, mut refused) = (0, 0, 0);
-    for reply in replies {
-        match reply.wait().expect("every request resolves") {
+    for ticket in tickets {
+        match ticket.wait() {
             Ok(_) => answered += 1,
-            Err(JobError::Panicked(_)) => panicked += 1,
-            Err(JobError::Failed(_)) => refused += 1,
-            Err(JobError::Cancelled) => unreachable!("nothing was cancelled"),
+            Err(Error::Panicked(_)) => panicked += 1,
+            Err(Error::Failed(_)) => refused += 1,
+            Err(other) => unreachable!("nothing was cancelled: {other}"),
         }
     }
     let elapsed = started.elapsed();

@@ -268,9 +268,9 @@ impl<T> Slot<T> {
 }
 
 /// Checks a waiting `Reply` makes, busy-waiting, before it sleeps.
-const REPLY_SPINS: u32 = 256;
+const REPLY_SPINS: u32 = 8;
 /// Further checks, each after yielding the processor.
-const REPLY_YIELDS: u32 = 16;
+const REPLY_YIELDS: u32 = 4;
 
 /// Wakes whoever waits on `slot`, once its state is released: the blocked
 /// `Reply` (if it sleeps) and the registered waker (if any).
