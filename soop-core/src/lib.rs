@@ -62,7 +62,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{
     BuildError, Escalation, JobError, ResizeError, SendError, SendTimeoutError, TrySendError,
 };
-pub use observe::{Event, LogObserver, Observer, StopReason};
+pub use observe::{Event, LogObserver, Observer, StopReason, panic_message};
 pub use pool::{Pool, Unbuilt};
 pub use run_loop::{Context, RunLoops};
 pub use soop_buffers as buffers;

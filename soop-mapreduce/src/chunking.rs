@@ -1,0 +1,59 @@
+//! How an input is cut into chunks.
+
+/// How a call cuts its input into chunks.
+///
+/// Chunks are claimed one at a time by the pool's workers and the calling
+/// thread, so more chunks than threads balance uneven work; fewer, larger
+/// chunks cost less to hand out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chunking {
+    /// About four chunks per thread (the workers and the caller), none
+    /// shorter than `min_len` items. An input shorter than `2 × min_len`
+    /// runs on the calling thread alone: splitting it cannot win.
+    Auto {
+        /// The shortest chunk worth handing to another thread. Default 4096.
+        min_len: usize,
+    },
+    /// Chunks of exactly this many items (the last may be shorter); 0 is
+    /// taken as 1.
+    Fixed(usize),
+}
+
+impl Default for Chunking {
+    fn default() -> Self {
+        Chunking::Auto { min_len: 4096 }
+    }
+}
+
+impl Chunking {
+    /// The chunk length for `len` items over `threads` threads.
+    pub(crate) fn chunk_len(self, len: usize, threads: usize) -> usize {
+        match self {
+            Chunking::Fixed(n) => n.max(1),
+            Chunking::Auto { min_len } => {
+                let min_len = min_len.max(1);
+                if len < min_len.saturating_mul(2) {
+                    return len.max(1);
+                }
+                len.div_ceil(threads.max(1) * 4).max(min_len)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_inputs_are_one_chunk_and_large_ones_spread() {
+        let auto = Chunking::default();
+        assert_eq!(auto.chunk_len(1000, 3), 1000);
+        assert_eq!(auto.chunk_len(0, 3), 1);
+        let len = 1 << 20;
+        let chunk = auto.chunk_len(len, 3);
+        assert_eq!(len.div_ceil(chunk), 12);
+        assert_eq!(Chunking::Fixed(0).chunk_len(10, 3), 1);
+        assert_eq!(Chunking::Fixed(7).chunk_len(10, 3), 7);
+    }
+}
