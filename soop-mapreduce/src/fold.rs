@@ -24,9 +24,9 @@ impl MapReduce {
     /// let failed = mr.fold(&[1, 2, 3], || 0, |_, _| -> i32 { panic!("bad item") }, |a, b| a + b);
     /// assert_eq!(failed, Err(Error::Panicked("bad item".into())));
     /// ```
-    pub fn fold<T, A, I, F, C>(
+    pub fn fold<'a, T, A, I, F, C>(
         &self,
-        items: &[T],
+        items: &'a [T],
         identity: I,
         fold: F,
         combine: C,
@@ -35,7 +35,7 @@ impl MapReduce {
         T: Sync,
         A: Send,
         I: Fn() -> A + Sync,
-        F: Fn(A, &T) -> A + Sync,
+        F: Fn(A, &'a T) -> A + Sync,
         C: Fn(A, A) -> A,
     {
         let plan = self.plan(items.len());
@@ -75,11 +75,16 @@ impl MapReduce {
     /// assert_eq!(squares, Ok(Some(14)));
     /// assert_eq!(mr.map_reduce(&[] as &[u64], |x| x * x, |a, b| a + b), Ok(None));
     /// ```
-    pub fn map_reduce<T, U, M, R>(&self, items: &[T], map: M, reduce: R) -> Result<Option<U>, Error>
+    pub fn map_reduce<'a, T, U, M, R>(
+        &self,
+        items: &'a [T],
+        map: M,
+        reduce: R,
+    ) -> Result<Option<U>, Error>
     where
         T: Sync,
         U: Send,
-        M: Fn(&T) -> U + Sync,
+        M: Fn(&'a T) -> U + Sync,
         R: Fn(U, U) -> U + Sync,
     {
         let join = |a: Option<U>, b: Option<U>| match (a, b) {
@@ -102,11 +107,11 @@ impl MapReduce {
     /// let lengths = mr.map(&[1usize, 2, 3], |n| text.len() * n).unwrap();
     /// assert_eq!(lengths, [21, 42, 63]);
     /// ```
-    pub fn map<T, U, F>(&self, items: &[T], f: F) -> Result<Vec<U>, Error>
+    pub fn map<'a, T, U, F>(&self, items: &'a [T], f: F) -> Result<Vec<U>, Error>
     where
         T: Sync,
         U: Send,
-        F: Fn(&T) -> U + Sync,
+        F: Fn(&'a T) -> U + Sync,
     {
         let plan = self.plan(items.len());
         if plan.chunks <= 1 {
@@ -141,10 +146,10 @@ impl MapReduce {
     /// mr.for_each(&[1u64, 2, 3, 4], |n| { total.fetch_add(*n, Ordering::Relaxed); }).unwrap();
     /// assert_eq!(total.into_inner(), 10);
     /// ```
-    pub fn for_each<T, F>(&self, items: &[T], f: F) -> Result<(), Error>
+    pub fn for_each<'a, T, F>(&self, items: &'a [T], f: F) -> Result<(), Error>
     where
         T: Sync,
-        F: Fn(&T) + Sync,
+        F: Fn(&'a T) + Sync,
     {
         let plan = self.plan(items.len());
         self.run(plan.chunks, &|chunk| {

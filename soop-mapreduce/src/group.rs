@@ -26,9 +26,9 @@ impl MapReduce {
     ///     .unwrap();
     /// assert_eq!((counts["a"], counts["b"], counts["c"]), (3, 2, 1));
     /// ```
-    pub fn group<T, K, V, E, C>(
+    pub fn group<'a, T, K, V, E, C>(
         &self,
-        items: &[T],
+        items: &'a [T],
         emit: E,
         combine: C,
     ) -> Result<HashMap<K, V>, Error>
@@ -36,7 +36,7 @@ impl MapReduce {
         T: Sync,
         K: Hash + Eq + Send,
         V: Send,
-        E: Fn(&T, &mut dyn FnMut(K, V)) + Sync,
+        E: Fn(&'a T, &mut dyn FnMut(K, V)) + Sync,
         C: Fn(&mut V, V) + Sync,
     {
         self.group_with_hasher(items, RandomState::new(), emit, combine)
@@ -47,9 +47,9 @@ impl MapReduce {
     ///
     /// # Errors
     /// [`Error::Panicked`] if a closure panicked.
-    pub fn group_with_hasher<T, K, V, S, E, C>(
+    pub fn group_with_hasher<'a, T, K, V, S, E, C>(
         &self,
-        items: &[T],
+        items: &'a [T],
         hasher: S,
         emit: E,
         combine: C,
@@ -59,7 +59,7 @@ impl MapReduce {
         K: Hash + Eq + Send,
         V: Send,
         S: BuildHasher + Clone + Send + Sync,
-        E: Fn(&T, &mut dyn FnMut(K, V)) + Sync,
+        E: Fn(&'a T, &mut dyn FnMut(K, V)) + Sync,
         C: Fn(&mut V, V) + Sync,
     {
         let plan = self.plan(items.len());
@@ -139,17 +139,28 @@ impl MapReduce {
                 slot.insert(value);
             }
         };
-        // Map phase: each chunk folds into its own maps, one per partition.
+        // Map phase: each chunk folds into a map of its own, then splits it
+        // by key partition (hashing each distinct key once more, rather than
+        // every emitted pair twice).
         let mapped: Vec<Mutex<Vec<HashMap<K, V, S>>>> =
             (0..chunks).map(|_| Mutex::new(Vec::new())).collect();
         self.run(chunks, &|chunk| {
-            let mut parts: Vec<HashMap<K, V, S>> = (0..partitions)
-                .map(|_| HashMap::with_hasher(hasher.clone()))
-                .collect();
-            emit_chunk(chunk, &mut |key, value| {
-                let part = (hasher.hash_one(&key) % partitions as u64) as usize;
-                insert(&mut parts[part], key, value);
-            });
+            let mut local = HashMap::with_hasher(hasher.clone());
+            emit_chunk(chunk, &mut |key, value| insert(&mut local, key, value));
+            let parts = if partitions == 1 {
+                vec![local]
+            } else {
+                let mut parts: Vec<HashMap<K, V, S>> = (0..partitions)
+                    .map(|_| {
+                        HashMap::with_capacity_and_hasher(local.len() / partitions, hasher.clone())
+                    })
+                    .collect();
+                for (key, value) in local {
+                    let part = (hasher.hash_one(&key) % partitions as u64) as usize;
+                    parts[part].insert(key, value);
+                }
+                parts
+            };
             *mapped[chunk].lock().unwrap_or_else(PoisonError::into_inner) = parts;
         })?;
         // Reduce phase: partition p merges part p of every chunk.

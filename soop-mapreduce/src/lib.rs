@@ -3,7 +3,7 @@
 //! ```
 //! use soop_mapreduce::MapReduce;
 //!
-//! let mr = MapReduce::new().unwrap(); // a worker per core; the caller works too
+//! let mr = MapReduce::new().unwrap(); // a thread per core, the caller's included
 //! let data: Vec<u64> = (0..1_000_000).collect(); // borrowed, not moved
 //! let sum_of_squares = mr.fold(&data, || 0u64, |acc, x| acc.wrapping_add(x * x), u64::wrapping_add);
 //! let evens = mr.map(&data[..10], |x| x % 2 == 0).unwrap();

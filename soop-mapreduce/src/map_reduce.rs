@@ -45,8 +45,8 @@ impl Plan {
 }
 
 impl MapReduce {
-    /// A pool with the default settings: a worker per core, automatic
-    /// chunking.
+    /// A pool with the default settings: one thread per core counting the
+    /// caller, automatic chunking.
     ///
     /// # Errors
     /// [`BuildError`] if the threads cannot start.
@@ -115,7 +115,8 @@ pub struct Builder {
 }
 
 impl Builder {
-    /// Worker threads. Default: the number of cores.
+    /// Worker threads. Default: one fewer than the cores (at least one),
+    /// since the calling thread works too.
     pub fn workers(mut self, workers: usize) -> Self {
         self.workers = Some(workers);
         self
@@ -141,7 +142,10 @@ impl Builder {
     pub fn build(&self) -> Result<MapReduce, BuildError> {
         let workers = match self.workers {
             Some(n) => n,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            // The caller works too: one thread per core in all.
+            None => {
+                std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
+            }
         };
         let pool = Pool::builder()
             .name(self.name.clone().unwrap_or_else(|| "soop-mapreduce".into()))
