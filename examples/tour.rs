@@ -1,16 +1,17 @@
 //! The soop tour.
 //!
-//! soop's map-reduce and pipeline modes are still being built; this tour
-//! shows assign and the layers all three stand on, doing real work:
+//! Real work in each built mode (the pipeline mode is still being built):
 //!
-//! 1. soop-buffers: a word count streamed through buffer channels: a reader
-//!    thread ships lines in recycled slabs to two counting threads, whose
-//!    tallies come back as replies through recycled reply slots; then how
-//!    many slabs were allocated for how many shipped;
+//! 1. map-reduce (soop-mapreduce): word count over one big text, cut into
+//!    chunks at whitespace, counted on the pool's threads and the caller's;
 //! 2. assign (soop-assign, on soop-core's supervised pools): a
 //!    request/response service whose worker panics or fails on 60% of
 //!    requests: every ticket gets its answer or its error, and the pool
-//!    restarts the worker each time.
+//!    restarts the worker each time;
+//! 3. streaming over soop-buffers, the layer pipelines will use: the same
+//!    text's lines shipped in recycled slabs to two counting threads, whose
+//!    tallies come back through recycled reply slots; the count must match
+//!    map-reduce's, and the slab counts show the recycling.
 //!
 //! Run: `cargo run --release --example tour [path/to/text-file]`. Without a
 //! path it generates a deterministic corpus, so it works offline.
@@ -21,54 +22,77 @@ use std::time::Instant;
 
 use soop::assign::restart::Intensity;
 use soop::assign::{Error, Event, Pool, Worker};
-use soop::buffers::{BufferChannels, InPlace, ReplySlots, ReplyTo};
 
-/// A deterministic corpus: about `bytes` of text drawn from a skewed
-/// vocabulary, so that a few words are very common, as in real text.
-fn generated_corpus(bytes: usize) -> String {
-    const WORDS: [&str; 16] = [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "slab",
-        "channel",
-        "pool",
-        "worker",
-        "reply",
-        "supervisor",
-        "backpressure",
-        "ticket",
-        "pipeline",
-        "fold",
-        "park",
-    ];
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut text = String::with_capacity(bytes + 64);
-    let mut column = 0;
-    while text.len() < bytes {
-        // xorshift64*: cheap, deterministic, good enough for a skew.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        let r = state.wrapping_mul(0x2545_f491_4f6c_dd1d);
-        let word = WORDS[((r >> 60) as usize * (r >> 56 & 0xf) as usize) >> 4];
-        text.push_str(word);
-        column += word.len() + 1;
-        if column > 70 {
-            text.push('\n');
-            column = 0;
-        } else {
-            text.push(' ');
-        }
-    }
-    text
-}
+#[path = "../benches/support/corpus.rs"]
+mod corpus;
+
+use soop::buffers::{BufferChannels, InPlace, ReplySlots, ReplyTo};
+use soop::mapreduce::MapReduce;
 
 fn main() {
-    word_count();
+    let (name, text) = input_text();
+    println!(
+        "soop tour over {name} ({:.1} MiB)\n",
+        text.len() as f64 / (1 << 20) as f64
+    );
+    let words = map_reduce_word_count(&text);
     flaky_service();
+    streaming_preview(&text, words);
+}
+
+/// The user's text file, or a generated corpus.
+fn input_text() -> (String, String) {
+    match std::env::args().nth(1) {
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => (path, text),
+            Err(err) => {
+                eprintln!("cannot read {path}: {err}");
+                std::process::exit(2);
+            }
+        },
+        None => {
+            println!(
+                "generating a 32 MB Zipf-distributed corpus (pass a path to use your own text)"
+            );
+            (
+                "a generated corpus".to_string(),
+                corpus::zipf_text(32 << 20, 50_000),
+            )
+        }
+    }
+}
+
+/// Mode 2, map-reduce: word count over the whole text at once.
+fn map_reduce_word_count(text: &str) -> u64 {
+    let mr = MapReduce::new().expect("threads start");
+    println!(
+        "map-reduce: word count on {} worker(s) and the calling thread",
+        mr.workers()
+    );
+    let started = Instant::now();
+    let counts = mr
+        .group_text(
+            text,
+            |chunk, emit| chunk.split_whitespace().for_each(|w| emit(w, 1u64)),
+            |total, n| *total += n,
+        )
+        .expect("no closure panics here");
+    let elapsed = started.elapsed();
+    let mut top: Vec<(&str, u64)> = counts.iter().map(|(w, n)| (*w, *n)).collect();
+    top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let words: u64 = counts.values().sum();
+    let shown: Vec<String> = top
+        .iter()
+        .take(5)
+        .map(|(w, n)| format!("{w} {n}"))
+        .collect();
+    println!("  top words: {}", shown.join(", "));
+    println!(
+        "  {words} words, {} distinct, in {elapsed:.2?}: {:.0} MiB/s",
+        counts.len(),
+        text.len() as f64 / (1 << 20) as f64 / elapsed.as_secs_f64()
+    );
+    words
 }
 
 /// A service worker that fails on purpose: requests whose number ends in
@@ -144,23 +168,12 @@ fn flaky_service() {
     );
 }
 
-fn word_count() {
-    let (name, text) = match std::env::args().nth(1) {
-        Some(path) => match std::fs::read_to_string(&path) {
-            Ok(text) => (path, text),
-            Err(err) => {
-                eprintln!("cannot read {path}: {err}");
-                std::process::exit(2);
-            }
-        },
-        None => ("a generated corpus".to_string(), generated_corpus(32 << 20)),
-    };
+/// What pipelines will stand on: lines streamed through a buffer channel to
+/// two counting threads, in recycled slabs, the tallies coming back through
+/// reply slots.
+fn streaming_preview(text: &str, expected_words: u64) {
     println!(
-        "soop tour: word count over {name} ({:.1} MiB)",
-        text.len() as f64 / (1 << 20) as f64
-    );
-    println!(
-        "(the assign, map-reduce and pipeline modes are not built yet; this shows soop-buffers)\n"
+        "\nstreaming (the pipeline mode is not built yet; this is the buffer layer it will use):"
     );
 
     // Lines travel as Strings recycled in place: after warm-up, the reader
@@ -201,16 +214,12 @@ fn word_count() {
         .collect();
     drop(line_rx);
 
-    let total_lines = text.lines().count();
-    let mut sent = 0usize;
+    let mut total_lines = 0usize;
     for line in text.lines() {
         line_tx
             .send_with(|buffer| buffer.push_str(line))
             .expect("counters are running");
-        sent += 1;
-        if sent % (total_lines / 4).max(1) == 0 {
-            println!("  shipped {sent:>9} of {total_lines} lines");
-        }
+        total_lines += 1;
     }
     drop(line_tx); // ships the last slab; the counters see the end
 
@@ -223,23 +232,21 @@ fn word_count() {
     }
     let elapsed = started.elapsed();
 
-    let mut top: Vec<_> = counts.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    println!("\ntop words:");
-    for (word, n) in top.iter().take(8) {
-        println!("  {word:<14} {n:>10}");
-    }
-    let words: u64 = top.iter().map(|(_, n)| n).sum();
+    let words: u64 = counts.values().sum();
     println!(
-        "\n{words} words in {total_lines} lines, {:.2?}: {:.1} MiB/s",
-        elapsed,
+        "  {total_lines} lines streamed to 2 counting threads: {words} words ({}), {elapsed:.2?}: {:.0} MiB/s",
+        if words == expected_words {
+            "the same count as map-reduce"
+        } else {
+            "DIFFERENT from map-reduce"
+        },
         text.len() as f64 / (1 << 20) as f64 / elapsed.as_secs_f64()
     );
 
     let stats = lines.stats();
     let shipped = stats.allocated + stats.reused;
     println!(
-        "slabs: {shipped} handed out, {} allocated, {} reused ({:.2}% reuse); reply slots allocated: {}",
+        "  slabs: {shipped} handed out, {} allocated, {} reused ({:.2}% reuse); reply slots allocated: {}",
         stats.allocated,
         stats.reused,
         100.0 * stats.reused as f64 / shipped.max(1) as f64,
