@@ -38,9 +38,14 @@ mod fold;
 mod group;
 mod map_reduce;
 mod scope;
+mod sync;
 mod text;
 
 pub use chunking::Chunking;
 pub use error::Error;
 pub use map_reduce::{Builder, MapReduce};
 pub use soop_core::BuildError;
+
+#[cfg(loom)]
+#[doc(hidden)]
+pub use scope::loom_api;

@@ -18,10 +18,11 @@
 //! own chunks if every worker is busy.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::PoisonError;
 
 use soop_core::{Job, Pool, Worker};
+
+use crate::sync::{Arc, AtomicUsize, Condvar, Mutex, Ordering, lock};
 
 /// The borrowed job, its lifetime erased (see the module's rules).
 struct ErasedJob(*const (dyn Fn(usize) + Sync + 'static));
@@ -60,10 +61,7 @@ impl Worker for Helper {
     type Error = std::convert::Infallible;
 
     fn handle(&mut self, batch: Arc<Batch>) -> Result<(), Self::Error> {
-        if batch.enter() {
-            batch.work();
-            batch.exit();
-        }
+        batch.help();
         Ok(())
     }
 }
@@ -81,25 +79,7 @@ pub(crate) fn run_chunks(
     if chunks == 0 {
         return Ok(());
     }
-    // SAFETY: only the lifetime changes. Rules 1–3 keep every dereference
-    // of the erased pointer before this function returns, while `job` is
-    // still borrowed.
-    let erased: &'static (dyn Fn(usize) + Sync + 'static) = unsafe {
-        std::mem::transmute::<&(dyn Fn(usize) + Sync), &'static (dyn Fn(usize) + Sync + 'static)>(
-            job,
-        )
-    };
-    let batch = Arc::new(Batch {
-        job: ErasedJob(erased),
-        chunks,
-        next: AtomicUsize::new(0),
-        phase: Mutex::new(Phase {
-            closed: false,
-            active: 0,
-        }),
-        helpers_gone: Condvar::new(),
-        panic: Mutex::new(None),
-    });
+    let batch = Batch::new(job, chunks);
     for _ in 0..helpers.min(chunks - 1) {
         // Never block: if the mailbox is full or closed, the caller does
         // more chunks itself.
@@ -107,16 +87,54 @@ pub(crate) fn run_chunks(
             break;
         }
     }
-    batch.work();
-    batch.close_and_wait();
-    let panic = lock(&batch.panic).take();
-    match panic {
-        Some(message) => Err(message),
-        None => Ok(()),
-    }
+    batch.finish()
 }
 
 impl Batch {
+    /// A batch of `chunks` calls of `job`. The caller must call `finish`
+    /// before `job`'s borrow ends (rule 2).
+    pub(crate) fn new(job: &(dyn Fn(usize) + Sync), chunks: usize) -> Arc<Batch> {
+        // SAFETY: only the lifetime changes. Rules 1–3 keep every
+        // dereference of the erased pointer before `finish` returns, and
+        // `run_chunks`, the one caller, calls `finish` while `job` is still
+        // borrowed.
+        let erased: &'static (dyn Fn(usize) + Sync + 'static) = unsafe {
+            std::mem::transmute::<&(dyn Fn(usize) + Sync), &'static (dyn Fn(usize) + Sync + 'static)>(
+                job,
+            )
+        };
+        Arc::new(Batch {
+            job: ErasedJob(erased),
+            chunks,
+            next: AtomicUsize::new(0),
+            phase: Mutex::new(Phase {
+                closed: false,
+                active: 0,
+            }),
+            helpers_gone: Condvar::new(),
+            panic: Mutex::new(None),
+        })
+    }
+
+    /// What a helper does: enter if still open, work, leave.
+    pub(crate) fn help(&self) {
+        if self.enter() {
+            self.work();
+            self.exit();
+        }
+    }
+
+    /// What the caller does: work, close, wait for helpers inside to leave,
+    /// and report the first panic.
+    pub(crate) fn finish(&self) -> Result<(), String> {
+        self.work();
+        self.close_and_wait();
+        match lock(&self.panic).take() {
+            Some(message) => Err(message),
+            None => Ok(()),
+        }
+    }
+
     /// A helper asks to work; refused once the caller has closed.
     fn enter(&self) -> bool {
         let mut phase = lock(&self.phase);
@@ -171,6 +189,28 @@ impl Batch {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+/// The batch protocol, reachable from the loom models only.
+#[cfg(loom)]
+#[doc(hidden)]
+pub mod loom_api {
+    use super::{Arc, Batch as Inner};
+
+    /// A batch, for a model.
+    #[derive(Clone)]
+    pub struct Batch(Arc<Inner>);
+
+    impl Batch {
+        /// See `Batch::new`; the caller must call `finish` while `job` lives.
+        pub fn new(job: &(dyn Fn(usize) + Sync), chunks: usize) -> Self {
+            Batch(Inner::new(job, chunks))
+        }
+        /// See `Batch::help`.
+        pub fn help(&self) {
+            self.0.help();
+        }
+        /// See `Batch::finish`.
+        pub fn finish(&self) -> Result<(), String> {
+            self.0.finish()
+        }
+    }
 }
