@@ -19,7 +19,7 @@
 //! A ticket can be waited on ([`Ticket::wait`]), waited on with a deadline
 //! ([`Ticket::wait_timeout`], [`Ticket::wait_deadline`], which hand the
 //! ticket back on timeout), polled ([`Ticket::try_get`]), or `.await`ed: it
-//! is a [`Future`](std::future::Future), so the same ticket serves threads
+//! is a [`std::future::Future`], so the same ticket serves threads
 //! and async code. Many tickets: [`wait_all`], [`wait_any`], and
 //! [`completions`] (in completion order). `cast` sends a job with no reply.
 //!
