@@ -146,34 +146,14 @@ impl<T, R: Recycle<T>> Chan<T, R> {
             // Receivers rely on queued slabs never being empty.
             return Ok(());
         }
-        let mut state = lock(&self.state);
-        loop {
-            if state.closed {
-                return Err((slab, Fail::Closed));
-            }
-            if force || state.queued_slabs() < self.capacity {
-                break;
-            }
-            let deadline = match wait {
-                Wait::Never => return Err((slab, Fail::NotNow)),
-                Wait::Until(deadline) => deadline,
-            };
-            state.waiting_senders += 1;
-            let (again, timed_out) = wait_until(&self.not_full, state, deadline);
-            state = again;
-            state.waiting_senders -= 1;
-            if timed_out && !state.closed && state.queued_slabs() >= self.capacity {
-                return Err((slab, Fail::NotNow));
-            }
-        }
+        let room = |state: &State<T, R>| force || state.queued_slabs() < self.capacity;
+        let mut state = match self.wait_for_room(wait, room) {
+            Ok(state) => state,
+            Err(fail) => return Err((slab, fail)),
+        };
         state.queued_items += slab.len();
         state.queue.push_back(slab);
-        self.publish_shipped(&state);
-        let wake = state.waiting_receivers > 0;
-        drop(state);
-        if wake {
-            self.not_empty.notify_one();
-        }
+        self.after_send(state);
         Ok(())
     }
 
@@ -181,42 +161,66 @@ impl<T, R: Recycle<T>> Chan<T, R> {
     /// from the pool), for senders without a slab of their own. Visible to
     /// receivers at once.
     pub(crate) fn push(&self, item: T, wait: Wait) -> Result<(), (T, Fail)> {
-        let mut state = lock(&self.state);
-        loop {
-            if state.closed {
-                return Err((item, Fail::Closed));
-            }
-            if let Some(tail) = state.queue.back_mut().filter(|tail| !tail.is_full()) {
-                tail.items.push(item);
-                break;
-            }
-            if state.queued_slabs() < self.capacity {
+        let room = |state: &State<T, R>| {
+            state.queue.back().is_some_and(|tail| !tail.is_full())
+                || state.queued_slabs() < self.capacity
+        };
+        let mut state = match self.wait_for_room(wait, room) {
+            Ok(state) => state,
+            Err(fail) => return Err((item, fail)),
+        };
+        match state.queue.back_mut().filter(|tail| !tail.is_full()) {
+            Some(tail) => tail.items.push(item),
+            None => {
                 // The pool's lock nests inside ours; the pool never takes ours.
                 let mut slab = state.spare.take().unwrap_or_else(|| self.pool.get());
                 slab.items.push(item);
                 state.queue.push_back(slab);
-                break;
+            }
+        }
+        state.queued_items += 1;
+        self.after_send(state);
+        Ok(())
+    }
+
+    /// The senders' waiting loop: returns the locked state once `room` holds,
+    /// or why not (closed; full now or at the deadline).
+    fn wait_for_room(
+        &self,
+        wait: Wait,
+        room: impl Fn(&State<T, R>) -> bool,
+    ) -> Result<MutexGuard<'_, State<T, R>>, Fail> {
+        let mut state = lock(&self.state);
+        loop {
+            if state.closed {
+                return Err(Fail::Closed);
+            }
+            if room(&state) {
+                return Ok(state);
             }
             let deadline = match wait {
-                Wait::Never => return Err((item, Fail::NotNow)),
+                Wait::Never => return Err(Fail::NotNow),
                 Wait::Until(deadline) => deadline,
             };
             state.waiting_senders += 1;
             let (again, timed_out) = wait_until(&self.not_full, state, deadline);
             state = again;
             state.waiting_senders -= 1;
-            if timed_out && !state.closed && state.queued_slabs() >= self.capacity {
-                return Err((item, Fail::NotNow));
+            if timed_out && !state.closed && !room(&state) {
+                return Err(Fail::NotNow);
             }
         }
-        state.queued_items += 1;
+    }
+
+    /// After something was queued: publish the hint, release the lock, and
+    /// wake a receiver if one waits.
+    fn after_send(&self, state: MutexGuard<'_, State<T, R>>) {
         self.publish_shipped(&state);
         let wake = state.waiting_receivers > 0;
         drop(state);
         if wake {
             self.not_empty.notify_one();
         }
-        Ok(())
     }
 
     /// Takes one item, in send order.
@@ -278,12 +282,7 @@ impl<T, R: Recycle<T>> Chan<T, R> {
         slab.items.reverse();
         state.queued_items += slab.len();
         state.front = Some(slab);
-        self.publish_shipped(&state);
-        let wake = state.waiting_receivers > 0;
-        drop(state);
-        if wake {
-            self.not_empty.notify_one();
-        }
+        self.after_send(state);
     }
 
     /// The waiting loop of both receives. `take` removes what it can from the
