@@ -11,37 +11,14 @@
 // criterion_group! and criterion_main! generate undocumented functions.
 #![allow(missing_docs)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+#[path = "../testkit/counting_alloc.rs"]
+mod counting_alloc;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-
-struct Counting;
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged, counting on the way.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `alloc`'s contract, which is System's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` through this allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 const ITEMS: u64 = 1 << 20;
 const SLABS: usize = 16;
@@ -185,9 +162,9 @@ fn throughput(c: &mut Criterion) {
     // Allocations per item: one run of each, counted whole (thread spawns
     // and channel set-up included, so a few allocations over 1M items).
     for flavor in flavors {
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let before = counting_alloc::allocations();
         run::<u64>(flavor, 1, 1);
-        let allocated = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        let allocated = counting_alloc::allocations() - before;
         println!(
             "allocations/item channel/1p1c/u64/{flavor:?}: {:.6} ({allocated} for {ITEMS} items)",
             allocated as f64 / ITEMS as f64

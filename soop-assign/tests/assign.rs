@@ -1,14 +1,18 @@
 //! soop-assign: every ticket resolves exactly once, whatever the workers do.
 
-use std::future::Future;
-use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex, OnceLock, Weak, mpsc};
-use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
+#[path = "../../testkit/block_on.rs"]
+mod block_on;
+#[path = "../../testkit/quiet_panics.rs"]
+mod quiet_panics;
+
+use block_on::block_on;
 use proptest::prelude::*;
+use quiet_panics::quiet_injected_panics;
 use soop_assign::{
     Error, Pool, Ticket, TryAssignError, Worker, completions, from_fn, restart::Intensity,
     wait_all, wait_any,
@@ -25,41 +29,6 @@ fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
         .expect("hung: not finished within a minute");
     worker.join().unwrap();
     value
-}
-
-/// A minimal executor: polls on this thread, parks between polls.
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unpark(thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-        thread::park();
-    }
-}
-
-fn quiet_injected_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let injected = info
-                .payload()
-                .downcast_ref::<&str>()
-                .is_some_and(|m| m.starts_with("injected"));
-            if !injected {
-                default(info);
-            }
-        }));
-    });
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -143,6 +112,13 @@ fn kill_with_queued_jobs_delivers_or_cancels_each() {
             .unwrap();
         let first = pool.assign(0).unwrap();
         let queued: Vec<_> = (1..=200).map(|n| pool.assign(n).unwrap()).collect();
+        // The worker must hold job 0 before the kill: a kill landing first
+        // would cancel it, and nobody would meet us at the gate.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while pool.status().workers[0].state != soop_assign::WorkerState::Busy {
+            assert!(std::time::Instant::now() < deadline, "job 0 never started");
+            thread::yield_now();
+        }
         let pool = Arc::new(pool);
         let killer = {
             let pool = Arc::clone(&pool);

@@ -5,48 +5,16 @@
 //! One test function runs every scenario in turn, so no other test thread
 //! of this process allocates inside a measured window.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
+#[path = "../../testkit/counting_alloc.rs"]
+mod counting_alloc;
+
+use counting_alloc::{allocations, last_size};
 use soop_buffers::{BufferChannels, Completion, InPlace, ReplySlots, ReplyTo};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-/// The size of the latest allocation, to name the culprit when one appears.
-static LAST_SIZE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged; it only
-// counts allocations on the way.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        LAST_SIZE.store(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which
-        // is `System.alloc`'s.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System` through `alloc` or `realloc` above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        LAST_SIZE.store(new_size, Ordering::Relaxed);
-        // SAFETY: as for `dealloc`, and the caller upholds `realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations() -> usize {
-    ALLOCATIONS.load(Ordering::SeqCst)
-}
 
 /// Spins (bounded by the test's own progress) until `counter` reaches `n`.
 fn wait_for(counter: &AtomicU64, n: u64) {
@@ -179,7 +147,7 @@ fn reply_round_trips_allocate_nothing() {
         during,
         0,
         "allocations for 100k reply round trips (last of {} bytes)",
-        LAST_SIZE.load(Ordering::Relaxed)
+        last_size()
     );
     assert_eq!(slots.stats().allocated, 1);
 }

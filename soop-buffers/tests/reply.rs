@@ -1,32 +1,13 @@
 //! Reply slots: one value, taken once; late values never reach the next user.
 
-use std::future::Future;
-use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
-use soop_buffers::{Completion, Reply, ReplyError, ReplySlots, TryTakeError, WaitTimeoutError};
+#[path = "../../testkit/block_on.rs"]
+mod block_on;
 
-/// A minimal executor: polls on the calling thread, parks between polls.
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unpark(thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-        thread::park();
-    }
-}
+use block_on::block_on;
+use soop_buffers::{Completion, Reply, ReplyError, ReplySlots, TryTakeError, WaitTimeoutError};
 
 #[test]
 fn a_value_is_taken_exactly_once() {

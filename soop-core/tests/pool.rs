@@ -69,6 +69,18 @@ fn counted_factory(builds: &Arc<AtomicUsize>) -> impl Fn() -> Scripted + Send + 
 
 type Outcome = Result<Answer, JobError<String>>;
 
+/// Waits (a minute at most) until the pool's first worker is running a job.
+fn wait_until_busy(pool: &Pool<Scripted>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while pool.status().workers[0].state != WorkerState::Busy {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never started its job"
+        );
+        thread::yield_now();
+    }
+}
+
 /// Submits `cmd` and waits for its outcome.
 fn ask(pool: &Pool<Scripted>, slots: &ReplySlots<Outcome>, cmd: Cmd) -> Outcome {
     let (reply_to, reply) = slots.pair();
@@ -569,6 +581,9 @@ fn kill_cancels_the_queue_and_stop_drains_it() {
                 r
             })
             .collect();
+        // The worker must hold the gate job before the stop: a kill landing
+        // first would cancel it, and nobody would meet us at the gate.
+        wait_until_busy(&pool);
         let pool = Arc::new(pool);
         let stopper = {
             let pool = Arc::clone(&pool);

@@ -4,24 +4,12 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use proptest::prelude::*;
-use soop_mapreduce::{Chunking, Error, MapReduce};
+#[path = "../../testkit/quiet_panics.rs"]
+mod quiet_panics;
 
-fn quiet_injected_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let injected = info
-                .payload()
-                .downcast_ref::<&str>()
-                .is_some_and(|m| m.starts_with("injected"));
-            if !injected {
-                default(info);
-            }
-        }));
-    });
-}
+use proptest::prelude::*;
+use quiet_panics::quiet_injected_panics;
+use soop_mapreduce::{Chunking, Error, MapReduce};
 
 fn pool(workers: usize, chunk: usize) -> MapReduce {
     MapReduce::builder()
