@@ -30,7 +30,7 @@ use soop::buffers::{BufferChannels, InPlace, ReplySlots, ReplyTo};
 use soop::mapreduce::MapReduce;
 
 fn main() {
-    let (name, text) = input_text();
+    let (name, text) = corpus::text_from_args(32 << 20);
     println!(
         "soop tour over {name} ({:.1} MiB)\n",
         text.len() as f64 / (1 << 20) as f64
@@ -38,28 +38,6 @@ fn main() {
     let words = map_reduce_word_count(&text);
     flaky_service();
     streaming_preview(&text, words);
-}
-
-/// The user's text file, or a generated corpus.
-fn input_text() -> (String, String) {
-    match std::env::args().nth(1) {
-        Some(path) => match std::fs::read_to_string(&path) {
-            Ok(text) => (path, text),
-            Err(err) => {
-                eprintln!("cannot read {path}: {err}");
-                std::process::exit(2);
-            }
-        },
-        None => {
-            println!(
-                "generating a 32 MB Zipf-distributed corpus (pass a path to use your own text)"
-            );
-            (
-                "a generated corpus".to_string(),
-                corpus::zipf_text(32 << 20, 50_000),
-            )
-        }
-    }
 }
 
 /// Mode 2, map-reduce: word count over the whole text at once.

@@ -11,22 +11,7 @@ use std::time::Instant;
 use soop::mapreduce::MapReduce;
 
 fn main() {
-    let (name, text) = match std::env::args().nth(1) {
-        Some(path) => match std::fs::read_to_string(&path) {
-            Ok(text) => (path, text),
-            Err(err) => {
-                eprintln!("cannot read {path}: {err}");
-                std::process::exit(2);
-            }
-        },
-        None => {
-            println!("generating a 64 MB corpus (50,000-word vocabulary, Zipf-distributed)...");
-            (
-                "a generated corpus".to_string(),
-                corpus::zipf_text(64 << 20, 50_000),
-            )
-        }
-    };
+    let (name, text) = corpus::text_from_args(64 << 20);
     let mr = MapReduce::new().expect("threads start");
     println!(
         "word count over {name} ({:.1} MiB) on {} worker threads and the caller",

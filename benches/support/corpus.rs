@@ -1,5 +1,6 @@
 //! A deterministic Zipf-distributed text, shared by the benches and the
-//! word-count example (included with `#[path]`).
+//! examples (included with `#[path]`).
+#![allow(dead_code)] // each includer uses part of it
 
 /// About `bytes` of text over a `vocabulary` of made-up words, drawn with a
 /// Zipf distribution (word `k` has weight 1/k), newline every ~12 words.
@@ -50,4 +51,26 @@ fn word(index: usize) -> String {
         w.push('e');
     }
     w
+}
+
+/// The text of the file named by the first command-line argument, with its
+/// name; or, without one, a generated corpus of about `bytes`. An unreadable
+/// file ends the program with a message.
+pub(crate) fn text_from_args(bytes: usize) -> (String, String) {
+    match std::env::args().nth(1) {
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => (path, text),
+            Err(err) => {
+                eprintln!("cannot read {path}: {err}");
+                std::process::exit(2);
+            }
+        },
+        None => {
+            println!(
+                "generating a {} MB Zipf-distributed corpus (pass a path to use your own text)",
+                bytes >> 20
+            );
+            ("a generated corpus".to_string(), zipf_text(bytes, 50_000))
+        }
+    }
 }
