@@ -7,9 +7,11 @@
 /// chunks cost less to hand out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chunking {
-    /// About four chunks per thread (the workers and the caller), none
-    /// shorter than `min_len` items. An input shorter than `2 × min_len`
-    /// runs on the calling thread alone: splitting it cannot win.
+    /// About four chunks per thread (the workers and the caller) for folds
+    /// and maps, two for keyed groups (whose per-chunk maps cost more to
+    /// merge than to balance), none shorter than `min_len` items. An input
+    /// shorter than `2 × min_len` runs on the calling thread alone:
+    /// splitting it cannot win.
     Auto {
         /// The shortest chunk worth handing to another thread. Default 4096.
         min_len: usize,
@@ -26,8 +28,9 @@ impl Default for Chunking {
 }
 
 impl Chunking {
-    /// The chunk length for `len` items over `threads` threads.
-    pub(crate) fn chunk_len(self, len: usize, threads: usize) -> usize {
+    /// The chunk length for `len` items over `threads` threads, aiming
+    /// (under `Auto`) at `per_thread` chunks each.
+    pub(crate) fn chunk_len(self, len: usize, threads: usize, per_thread: usize) -> usize {
         match self {
             Chunking::Fixed(n) => n.max(1),
             Chunking::Auto { min_len } => {
@@ -35,7 +38,8 @@ impl Chunking {
                 if len < min_len.saturating_mul(2) {
                     return len.max(1);
                 }
-                len.div_ceil(threads.max(1) * 4).max(min_len)
+                len.div_ceil(threads.max(1) * per_thread.max(1))
+                    .max(min_len)
             }
         }
     }
@@ -48,12 +52,12 @@ mod tests {
     #[test]
     fn small_inputs_are_one_chunk_and_large_ones_spread() {
         let auto = Chunking::default();
-        assert_eq!(auto.chunk_len(1000, 3), 1000);
-        assert_eq!(auto.chunk_len(0, 3), 1);
-        let len = 1 << 20;
-        let chunk = auto.chunk_len(len, 3);
-        assert_eq!(len.div_ceil(chunk), 12);
-        assert_eq!(Chunking::Fixed(0).chunk_len(10, 3), 1);
-        assert_eq!(Chunking::Fixed(7).chunk_len(10, 3), 7);
+        assert_eq!(auto.chunk_len(1000, 3, 4), 1000);
+        assert_eq!(auto.chunk_len(0, 3, 4), 1);
+        let len: usize = 1 << 20;
+        assert_eq!(len.div_ceil(auto.chunk_len(len, 3, 4)), 12);
+        assert_eq!(len.div_ceil(auto.chunk_len(len, 3, 2)), 6);
+        assert_eq!(Chunking::Fixed(0).chunk_len(10, 3, 4), 1);
+        assert_eq!(Chunking::Fixed(7).chunk_len(10, 3, 2), 7);
     }
 }

@@ -64,9 +64,14 @@ impl MapReduce {
         self.workers
     }
 
-    /// The chunking of `len` items.
+    /// The chunking of `len` items for folds and maps.
     pub(crate) fn plan(&self, len: usize) -> Plan {
-        let chunk_len = self.chunking.chunk_len(len, self.workers + 1);
+        self.plan_with(len, 4)
+    }
+
+    /// The chunking of `len` items aiming at `per_thread` chunks a thread.
+    pub(crate) fn plan_with(&self, len: usize, per_thread: usize) -> Plan {
+        let chunk_len = self.chunking.chunk_len(len, self.workers + 1, per_thread);
         Plan {
             chunk_len,
             chunks: len.div_ceil(chunk_len),
