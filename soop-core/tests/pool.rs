@@ -46,7 +46,7 @@ impl Worker for Scripted {
         match cmd {
             Cmd::Echo(n) => Ok(Answer::Echo(n)),
             Cmd::Fail => Err("told to fail".to_string()),
-            Cmd::Panic => panic!("told to panic"),
+            Cmd::Panic => panic!("injected panic"),
             Cmd::Meet(barrier) => {
                 barrier.wait();
                 Ok(Answer::Thread(thread::current().id()))
@@ -170,7 +170,7 @@ fn a_failure_reaches_its_reply_and_nothing_else_is_lost() {
         outcomes,
         [
             Ok(Answer::Echo(1)),
-            Err(JobError::Panicked("told to panic".into())),
+            Err(JobError::Panicked("injected panic".into())),
             Ok(Answer::Echo(2)),
             Err(JobError::Failed("told to fail".into())),
             Ok(Answer::Echo(3)),
@@ -233,7 +233,7 @@ fn temporary_worker_that_panics_runs_once_and_the_pool_closes_cleanly() {
     let events = recorder.events();
     assert!(events.iter().any(|e| matches!(
         e,
-        Event::Stopped { reason: StopReason::Failed(m), .. } if m == "told to panic"
+        Event::Stopped { reason: StopReason::Failed(m), .. } if m == "injected panic"
     )));
     assert_eq!(recorder.count(is_restarting), 0);
 }
@@ -289,7 +289,7 @@ fn run_loop_under_temporary_that_panics_runs_once() {
             let runs = Arc::clone(&counted);
             move |_ctx: &soop_core::Context<'_>| -> Result<(), String> {
                 runs.fetch_add(1, Ordering::SeqCst);
-                panic!("once is enough")
+                panic!("injected: once is enough")
             }
         })
         .unwrap();
@@ -480,7 +480,7 @@ fn a_panicking_observer_cannot_hurt_the_pool_or_other_observers() {
     let recorder = Recorder::default();
     let pool = Pool::builder()
         .workers(2)
-        .observer(|_: &Event| panic!("observer bug"))
+        .observer(|_: &Event| panic!("injected observer bug"))
         .observer(recorder.clone())
         .build(|| Scripted)
         .unwrap();

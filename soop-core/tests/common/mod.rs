@@ -57,26 +57,11 @@ pub fn is_terminal(e: &Event) -> bool {
     matches!(e, Event::Terminal(_))
 }
 
-/// Silences the default panic message for the panics tests inject on
-/// purpose (their messages are listed here); every other panic, such as a
-/// failed assertion, is still printed.
-pub fn quiet_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(install_quiet_hook);
-}
+#[path = "../../../testkit/quiet_panics.rs"]
+mod quiet;
 
-fn install_quiet_hook() {
-    const INJECTED: [&str; 4] = ["told to panic", "unlucky", "once is enough", "observer bug"];
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        if !INJECTED.contains(&message.as_str()) {
-            default(info);
-        }
-    }));
+/// Silences the injected panics (messages starting "injected"); every other
+/// panic, such as a failed assertion, is still printed.
+pub fn quiet_panics() {
+    quiet::quiet_injected_panics();
 }
