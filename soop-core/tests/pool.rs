@@ -439,7 +439,17 @@ fn escalation_with_many_workers_and_no_backoff_never_panics() {
             // Ok, Failed/Panicked or Cancelled: resolved either way.
             let _ = r.wait().expect("resolved");
         }
-        assert!(pool.terminal().is_some());
+        // The failing worker answers its job before it escalates: wait for
+        // the escalation itself (bounded).
+        let pool = Arc::new(pool);
+        within_a_minute({
+            let pool = Arc::clone(&pool);
+            move || {
+                while pool.terminal().is_none() {
+                    thread::yield_now();
+                }
+            }
+        });
         drop(pool);
     }
 }
@@ -689,12 +699,19 @@ fn the_same_threads_serve_before_and_after_an_idle_period() {
     // An idle period long enough to park (the outcome does not depend on
     // its length: parked or not, the threads must be the same).
     thread::sleep(Duration::from_millis(50));
-    assert!(
-        pool.status()
-            .workers
-            .iter()
-            .all(|w| w.state == WorkerState::Idle)
-    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !pool
+        .status()
+        .workers
+        .iter()
+        .all(|w| w.state == WorkerState::Idle)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the workers never went idle"
+        );
+        thread::yield_now();
+    }
     let after = both(&pool);
     assert_eq!(before, after);
 }
