@@ -41,20 +41,23 @@ fn process_cpu() -> Duration {
 
 const IDLE_WINDOW: Duration = Duration::from_millis(100);
 
+/// The process's CPU time over `iters` idle windows.
+fn cpu_while_idle(iters: u64) -> Duration {
+    (0..iters)
+        .map(|_| {
+            let before = process_cpu();
+            thread::sleep(IDLE_WINDOW);
+            process_cpu().saturating_sub(before)
+        })
+        .sum()
+}
+
 fn idle_cpu(c: &mut Criterion) {
     let mut group = c.benchmark_group("idle_cpu");
     group.sample_size(10);
     // What measuring costs with no pool at all: the floor for both.
     group.bench_function("no_pool", |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    let before = process_cpu();
-                    thread::sleep(IDLE_WINDOW);
-                    process_cpu().saturating_sub(before)
-                })
-                .sum()
-        });
+        b.iter_custom(cpu_while_idle);
     });
     group.bench_function("soop", |b| {
         let _idle = Pool::builder()
@@ -62,15 +65,7 @@ fn idle_cpu(c: &mut Criterion) {
             .build(from_fn(|n: u64| Ok::<_, String>(n)))
             .unwrap();
         thread::sleep(Duration::from_millis(20)); // let the workers park
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    let before = process_cpu();
-                    thread::sleep(IDLE_WINDOW);
-                    process_cpu().saturating_sub(before)
-                })
-                .sum()
-        });
+        b.iter_custom(cpu_while_idle);
     });
     group.bench_function("rayon", |b| {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -79,15 +74,7 @@ fn idle_cpu(c: &mut Criterion) {
             .unwrap();
         pool.install(|| black_box(1 + 1));
         thread::sleep(Duration::from_millis(20));
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    let before = process_cpu();
-                    thread::sleep(IDLE_WINDOW);
-                    process_cpu().saturating_sub(before)
-                })
-                .sum()
-        });
+        b.iter_custom(cpu_while_idle);
     });
     group.finish();
 }

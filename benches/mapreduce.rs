@@ -30,6 +30,18 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// soop's default pool, soop with a worker per core, and rayon with a
+/// thread per core.
+fn pools() -> (MapReduce, MapReduce, rayon::ThreadPool) {
+    let soop = MapReduce::new().unwrap();
+    let soop_more = MapReduce::builder().workers(cores()).build().unwrap();
+    let rayon_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores())
+        .build()
+        .unwrap();
+    (soop, soop_more, rayon_pool)
+}
+
 fn xorshift64(mut x: u64) -> u64 {
     for _ in 0..64 {
         x ^= x << 13;
@@ -47,12 +59,7 @@ fn contenders<F: Fn(u64) -> u64 + Sync + Send + Copy>(
     data: &[u64],
     f: F,
 ) {
-    let soop = MapReduce::new().unwrap();
-    let soop_more = MapReduce::builder().workers(cores()).build().unwrap();
-    let rayon_pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cores())
-        .build()
-        .unwrap();
+    let (soop, soop_more, rayon_pool) = pools();
     let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Elements(data.len() as u64));
     group.bench_function("sequential", |b| {
@@ -127,12 +134,7 @@ fn folds(c: &mut Criterion) {
 
 fn word_count(c: &mut Criterion) {
     let text = corpus::zipf_text(64 << 20, 50_000);
-    let soop = MapReduce::new().unwrap();
-    let soop_more = MapReduce::builder().workers(cores()).build().unwrap();
-    let rayon_pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cores())
-        .build()
-        .unwrap();
+    let (soop, soop_more, rayon_pool) = pools();
     let mut group = c.benchmark_group("word_count_64mb");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(10);

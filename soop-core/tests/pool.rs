@@ -71,14 +71,34 @@ type Outcome = Result<Answer, JobError<String>>;
 
 /// Waits (a minute at most) until the pool's first worker is running a job.
 fn wait_until_busy(pool: &Pool<Scripted>) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while pool.status().workers[0].state != WorkerState::Busy {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the worker never started its job"
-        );
-        thread::yield_now();
-    }
+    eventually("the worker starts its job", || {
+        pool.status().workers[0].state == WorkerState::Busy
+    });
+}
+
+/// Submits `n` jobs that wait for each other at a barrier, so that `n`
+/// workers must run them at once, and returns the threads they ran on.
+fn meet_on_every_worker(
+    pool: &Pool<Scripted>,
+    slots: &ReplySlots<Outcome>,
+    n: usize,
+) -> HashSet<thread::ThreadId> {
+    let barrier = Arc::new(Barrier::new(n));
+    let replies: Vec<_> = (0..n)
+        .map(|_| {
+            let (to, r) = slots.pair();
+            pool.submit(Job::with_reply(Cmd::Meet(Arc::clone(&barrier)), to))
+                .unwrap();
+            r
+        })
+        .collect();
+    replies
+        .into_iter()
+        .map(|r| match r.wait().unwrap() {
+            Ok(Answer::Thread(id)) => id,
+            other => panic!("{other:?}"),
+        })
+        .collect()
 }
 
 /// Submits `cmd` and waits for its outcome.
@@ -676,43 +696,18 @@ fn stop_and_kill_under_load_from_several_producers_never_hang() {
 fn the_same_threads_serve_before_and_after_an_idle_period() {
     let pool = Pool::builder().workers(2).build(|| Scripted).unwrap();
     let slots = ReplySlots::new(8);
-    let both = |pool: &Pool<Scripted>| -> HashSet<thread::ThreadId> {
-        let barrier = Arc::new(Barrier::new(2));
-        let replies: Vec<_> = (0..2)
-            .map(|_| {
-                let (to, r) = slots.pair();
-                pool.submit(Job::with_reply(Cmd::Meet(Arc::clone(&barrier)), to))
-                    .unwrap();
-                r
-            })
-            .collect();
-        replies
-            .into_iter()
-            .map(|r| match r.wait().unwrap() {
-                Ok(Answer::Thread(id)) => id,
-                other => panic!("{other:?}"),
-            })
-            .collect()
-    };
-    let before = both(&pool);
+    let before = meet_on_every_worker(&pool, &slots, 2);
     assert_eq!(before.len(), 2);
     // An idle period long enough to park (the outcome does not depend on
     // its length: parked or not, the threads must be the same).
     thread::sleep(Duration::from_millis(50));
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while !pool
-        .status()
-        .workers
-        .iter()
-        .all(|w| w.state == WorkerState::Idle)
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the workers never went idle"
-        );
-        thread::yield_now();
-    }
-    let after = both(&pool);
+    eventually("the workers go idle", || {
+        pool.status()
+            .workers
+            .iter()
+            .all(|w| w.state == WorkerState::Idle)
+    });
+    let after = meet_on_every_worker(&pool, &slots, 2);
     assert_eq!(before, after);
 }
 
@@ -734,19 +729,8 @@ fn resize_grows_and_shrinks_while_jobs_flow() {
     for (i, r) in replies.into_iter().enumerate() {
         assert_eq!(r.wait().unwrap(), Ok(Answer::Echo(i as u64)));
     }
-    // Barrier of 2 proves at least two workers serve at once.
-    let barrier = Arc::new(Barrier::new(2));
-    let meets: Vec<_> = (0..2)
-        .map(|_| {
-            let (to, r) = slots.pair();
-            pool.submit(Job::with_reply(Cmd::Meet(Arc::clone(&barrier)), to))
-                .unwrap();
-            r
-        })
-        .collect();
-    for r in meets {
-        assert!(r.wait().unwrap().is_ok());
-    }
+    // Two jobs meeting at a barrier prove two workers serve at once.
+    assert_eq!(meet_on_every_worker(&pool, &slots, 2).len(), 2);
     pool.stop();
     assert!(matches!(
         pool.resize(2),

@@ -24,6 +24,19 @@ pub fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static
     }
 }
 
+/// Waits until `done` holds, a minute at most; the limit only ever fails a
+/// hung test.
+pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        thread::yield_now();
+    }
+}
+
 /// An observer that keeps every event.
 #[derive(Clone, Default)]
 pub struct Recorder(pub Arc<Mutex<Vec<Event>>>);
