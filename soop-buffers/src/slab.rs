@@ -102,6 +102,22 @@ impl<T, R: Recycle<T>> Slab<T, R> {
         taken
     }
 
+    /// Removes the last item, as [`Vec::pop`] does. To take items in order
+    /// one at a time, reverse the slab first (it derefs to a slice).
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let pool = SlabPool::<u32>::new(4, 1).unwrap();
+    /// let mut slab = pool.get();
+    /// slab.extend_from([1, 2, 3]);
+    /// slab.reverse();
+    /// assert_eq!((slab.pop(), slab.pop(), slab.pop(), slab.pop()), (Some(1), Some(2), Some(3), None));
+    /// ```
+    pub fn pop(&mut self) -> Option<T> {
+        self.items.pop()
+    }
+
     /// Moves every item out, in order, leaving the slab empty.
     pub fn drain(&mut self) -> std::vec::Drain<'_, T> {
         self.items.drain(..)
