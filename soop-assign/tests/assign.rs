@@ -1,35 +1,25 @@
 //! soop-assign: every ticket resolves exactly once, whatever the workers do.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, Mutex, OnceLock, Weak, mpsc};
+use std::sync::{Arc, Barrier, Mutex, OnceLock, Weak};
 use std::thread;
 use std::time::Duration;
 
 #[path = "../../testkit/block_on.rs"]
 mod block_on;
+#[path = "../../testkit/bounded.rs"]
+mod bounded;
 #[path = "../../testkit/quiet_panics.rs"]
 mod quiet_panics;
 
 use block_on::block_on;
+use bounded::within_a_minute;
 use proptest::prelude::*;
 use quiet_panics::quiet_injected_panics;
 use soop_assign::{
     Error, Pool, Ticket, TryAssignError, Worker, completions, from_fn, restart::Intensity,
     wait_all, wait_any,
 };
-
-/// Fails the test if `f` has not finished within a minute.
-fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        let _ = done.send(f());
-    });
-    let value = result
-        .recv_timeout(Duration::from_secs(60))
-        .expect("hung: not finished within a minute");
-    worker.join().unwrap();
-    value
-}
 
 #[derive(Clone, Copy, Debug)]
 enum Script {

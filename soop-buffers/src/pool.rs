@@ -134,6 +134,36 @@ impl<T, R: Recycle<T>> SlabPool<T, R> {
         Slab::from_parts(parts, Arc::clone(&self.shared))
     }
 
+    /// Allocates slabs into the free list until it holds `slabs` of them
+    /// (never more than `max_idle`), so that a user who knows its peak
+    /// takes every later slab from the free list.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let pool = SlabPool::<u64>::new(64, 8).unwrap();
+    /// pool.prefill(3);
+    /// let taken: Vec<_> = (0..3).map(|_| pool.get()).collect();
+    /// let stats = pool.stats();
+    /// assert_eq!((stats.allocated, stats.reused), (3, 3));
+    /// # drop(taken);
+    /// ```
+    pub fn prefill(&self, slabs: usize) {
+        let wanted = slabs.min(self.shared.max_idle);
+        loop {
+            let mut free = lock(&self.shared.free);
+            if free.len() >= wanted {
+                return;
+            }
+            free.push(Parts {
+                items: Vec::with_capacity(self.shared.slab_len),
+                husks: Vec::new(),
+            });
+            drop(free);
+            self.shared.allocated.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     /// How many items each slab holds.
     pub fn slab_len(&self) -> usize {
         self.shared.slab_len

@@ -2,7 +2,7 @@
 //! soop-buffers channel, and the receiving side's gauges count their items.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use soop_buffers::{
@@ -16,14 +16,23 @@ use crate::unit::Unit;
 /// Relaxed throughout: they are reports; nothing is published through them.
 #[derive(Debug, Default)]
 pub(crate) struct Gauges {
-    /// Items shipped to this stage and not yet taken by a worker.
-    pub(crate) queued: AtomicUsize,
+    /// Items shipped to this stage and not yet taken by a worker. Counted
+    /// after the send and before the take, so it can dip below zero for a
+    /// moment: read it with [`Gauges::queued`].
+    queued: AtomicIsize,
     /// Workers handling a unit now.
     pub(crate) busy: AtomicUsize,
     /// Items handled successfully.
     pub(crate) processed: AtomicU64,
     /// Items that failed (errors and panics).
     pub(crate) failed: AtomicU64,
+}
+
+impl Gauges {
+    /// Items in the link now.
+    pub(crate) fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed).max(0) as usize
+    }
 }
 
 /// Why a unit was not shipped.
@@ -75,8 +84,7 @@ pub(crate) struct Outlet<T> {
 
 impl<T> Outlet<T> {
     pub(crate) fn ship(&self, unit: Unit<T>, wait: Wait) -> Result<(), (Unit<T>, Refused)> {
-        let items = unit.len();
-        self.gauges.queued.fetch_add(items, Ordering::Relaxed);
+        let items = unit.len() as isize;
         let sent = match wait {
             Wait::Forever => self
                 .sender
@@ -95,8 +103,8 @@ impl<T> Outlet<T> {
                     })
             }
         };
-        if sent.is_err() {
-            self.gauges.queued.fetch_sub(items, Ordering::Relaxed);
+        if sent.is_ok() {
+            self.gauges.queued.fetch_add(items, Ordering::Relaxed);
         }
         sent
     }
@@ -105,7 +113,7 @@ impl<T> Outlet<T> {
     /// is worth shipping at once, or its workers would run dry (or already
     /// wait) while it fills.
     pub(crate) fn runs_dry(&self) -> bool {
-        self.gauges.queued.load(Ordering::Relaxed) == 0
+        self.gauges.queued.load(Ordering::Relaxed) <= 0
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -130,6 +138,8 @@ pub(crate) fn take<T>(
             soop_buffers::RecvTimeoutError::Closed => Refused::Closed,
         })?,
     };
-    gauges.queued.fetch_sub(unit.len(), Ordering::Relaxed);
+    gauges
+        .queued
+        .fetch_sub(unit.len() as isize, Ordering::Relaxed);
     Ok(unit)
 }

@@ -29,10 +29,23 @@ pub(crate) struct Settings {
     pub(crate) ordered: bool,
     pub(crate) reorder_window: Option<usize>,
     pub(crate) spin_rounds: u32,
-    /// Free slabs each link's pool keeps (set at start).
-    pub(crate) idle_slabs: usize,
+    /// Units that can be in flight at once (set at start).
+    pub(crate) in_flight: usize,
     /// Supervision settings every stage starts from.
     pub(crate) core: soop_core::Builder,
+}
+
+impl Settings {
+    /// A pool for the items of one link, holding from the start every slab
+    /// the link can ever have in use at once, so that steady-state traffic
+    /// never allocates: each unit in flight holds at most one slab of a
+    /// given link (plus one filling and one being read at the ends).
+    pub(crate) fn item_pool<T>(&self) -> Result<SlabPool<T>, ConfigError> {
+        let peak = self.in_flight.saturating_add(2);
+        let pool = SlabPool::new(self.unit_len, peak.saturating_mul(2))?;
+        pool.prefill(peak);
+        Ok(pool)
+    }
 }
 
 /// What stages need while the pipeline starts.
@@ -83,7 +96,7 @@ impl<T: Send + 'static> Pipeline<T, T> {
                 ordered: true,
                 reorder_window: None,
                 spin_rounds: soop_buffers::DEFAULT_SPIN_ROUNDS,
-                idle_slabs: 0,
+                in_flight: 0,
                 core: soop_core::Builder::new(),
             },
             workers: Vec::new(),
@@ -378,16 +391,21 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
     pub fn start(self) -> Result<(Input<In>, Output<Out>), Error> {
         let mut settings = self.settings;
         check(&settings)?;
-        let in_flight = in_flight(&settings, &self.workers);
-        settings.idle_slabs = in_flight.saturating_mul(2);
+        let default_window = in_flight(&settings, &self.workers);
+        let window_limit = settings.reorder_window.unwrap_or(default_window);
+        settings.in_flight = if settings.ordered {
+            window_limit.min(default_window)
+        } else {
+            default_window
+        };
         let window = settings
             .ordered
-            .then(|| Arc::new(Window::new(settings.reorder_window.unwrap_or(in_flight))));
+            .then(|| Arc::new(Window::new(window_limit)));
         let shutdown = Arc::new(Shutdown::new(window.clone()));
         let (errors, failures) = crossbeam_channel::unbounded();
         let (sender, receiver) = link::<In>(settings.capacity, settings.spin_rounds)?;
         let first_gauges = Arc::new(Gauges::default());
-        let pool = SlabPool::new(settings.unit_len, settings.idle_slabs)?;
+        let pool = settings.item_pool()?;
         let mut launch = Launch {
             settings,
             running: Running {

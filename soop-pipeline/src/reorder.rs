@@ -17,10 +17,13 @@ pub(crate) struct Reorder<T> {
 
 impl<T> Reorder<T> {
     pub(crate) fn new(window: Arc<Window>) -> Self {
+        // Sized once: the window keeps every offset below its limit (up to a
+        // size worth keeping ready).
+        let early = VecDeque::with_capacity(window.limit().min(4096));
         Reorder {
             window,
             next: 0,
-            early: VecDeque::new(),
+            early,
         }
     }
 

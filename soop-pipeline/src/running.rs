@@ -37,7 +37,7 @@ impl Running {
                         name: stage.name.to_string(),
                         workers: stage.workers,
                         busy: gauges.busy.load(Ordering::Relaxed),
-                        queued: gauges.queued.load(Ordering::Relaxed),
+                        queued: gauges.queued(),
                         processed: gauges.processed.load(Ordering::Relaxed),
                         failed: gauges.failed.load(Ordering::Relaxed),
                         restarts: stage
@@ -50,7 +50,7 @@ impl Running {
                     }
                 })
                 .collect(),
-            output_queued: self.output.queued.load(Ordering::Relaxed),
+            output_queued: self.output.queued(),
             terminal: self.shutdown.terminal(),
         }
     }

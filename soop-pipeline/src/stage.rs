@@ -111,7 +111,7 @@ where
     let settings = &launch.settings;
     let name: Arc<str> = Arc::from(name);
     let (sender, receiver) = link::<Out>(settings.capacity, settings.spin_rounds)?;
-    let pool = SlabPool::new(settings.unit_len, settings.idle_slabs)?;
+    let pool = settings.item_pool()?;
     let out_gauges = Arc::new(Gauges::default());
     let ports = (0..workers)
         .map(|_| {

@@ -42,6 +42,11 @@ impl Window {
         }
     }
 
+    /// The most units in flight at once.
+    pub(crate) fn limit(&self) -> usize {
+        self.limit as usize
+    }
+
     fn admits(&self, state: &State, seq: u64) -> bool {
         state.open || seq < state.released.saturating_add(self.limit)
     }

@@ -1,41 +1,15 @@
 //! Helpers shared by soop-core's integration tests.
 #![allow(dead_code, unreachable_pub)]
 
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::Duration;
 
 use soop_core::Event;
 
-/// Runs `f` on a thread and fails the test if it has not finished within a
-/// minute: the timeout only ever fails a hung test.
-pub fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        let _ = done.send(f());
-    });
-    match result.recv_timeout(Duration::from_secs(60)) {
-        Ok(value) => {
-            worker.join().unwrap();
-            value
-        }
-        Err(_) => panic!("hung: not finished within a minute"),
-    }
-}
+#[path = "../../../testkit/bounded.rs"]
+mod bounded;
 
-/// Waits until `done` holds, a minute at most; the limit only ever fails a
-/// hung test.
-pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while !done() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "never happened: {what}"
-        );
-        thread::yield_now();
-    }
-}
+#[allow(unused_imports)]
+pub(crate) use bounded::{eventually, within_a_minute};
 
 /// An observer that keeps every event.
 #[derive(Clone, Default)]
