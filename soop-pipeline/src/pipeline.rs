@@ -86,13 +86,13 @@ pub struct Pipeline<In, Out> {
 
 impl<T: Send + 'static> Pipeline<T, T> {
     /// A pipeline with no stages yet and every setting at its default:
-    /// ordered output, units of 256 items, 4 units per link, the soop-core
+    /// ordered output, units of 1,024 items, 8 units per link, the soop-core
     /// default restart intensity and no backoff.
     pub fn new() -> Self {
         Pipeline {
             settings: Settings {
-                unit_len: 256,
-                capacity: 4,
+                unit_len: 1024,
+                capacity: 8,
                 ordered: true,
                 reorder_window: None,
                 spin_rounds: soop_buffers::DEFAULT_SPIN_ROUNDS,
@@ -112,10 +112,13 @@ impl<T: Send + 'static> Default for Pipeline<T, T> {
 }
 
 impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
-    /// Items per unit: the producer packs items into units of this many,
-    /// and each unit goes to one worker of each stage in turn. Larger units
-    /// cost less per item; smaller ones spread few, slow items over more
-    /// workers. Default 256.
+    /// Items per unit at most: the producer packs items into units of this
+    /// many (fewer when the first stage has nothing queued), and each unit
+    /// goes to one worker of each stage in turn. Each unit costs a hand-over
+    /// per stage (and a wake-up when the next worker was parked), so large
+    /// units suit cheap items; for slow items (milliseconds each) make them
+    /// small, so that a few items still spread over every worker. Default
+    /// 1,024.
     pub fn unit_len(mut self, items: usize) -> Self {
         self.settings.unit_len = items;
         self
@@ -123,7 +126,7 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
 
     /// Units each link holds before its sender blocks: with
     /// [`unit_len`](Pipeline::unit_len), the bound on memory between two
-    /// stages. Default 4.
+    /// stages. Default 8.
     pub fn capacity(mut self, units: usize) -> Self {
         self.settings.capacity = units;
         self
@@ -142,6 +145,16 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
     /// plus two.
     pub fn reorder_window(mut self, units: usize) -> Self {
         self.settings.reorder_window = Some(units);
+        self
+    }
+
+    /// How many times a worker (or the output) that finds its link empty
+    /// checks again, busy-waiting, before it parks. Spinning saves a
+    /// wake-up when the next unit is close; it also takes a core from the
+    /// stage that is producing it when threads outnumber cores. Default
+    /// [`DEFAULT_SPIN_ROUNDS`](soop_buffers::DEFAULT_SPIN_ROUNDS).
+    pub fn spin_before_park(mut self, rounds: u32) -> Self {
+        self.settings.spin_rounds = rounds;
         self
     }
 

@@ -79,6 +79,35 @@ impl<In, Out, I: Iterator<Item = In>> Run<In, Out, I> {
     }
 }
 
+impl<In, Out, I: Iterator<Item = In>> Run<In, Out, I> {
+    /// Makes the next unit the one being read; `false` once every output
+    /// has been read.
+    fn advance(&mut self) -> bool {
+        match self.output.next_unit(Wait::Never) {
+            Ok(unit) => {
+                self.output.read(unit);
+                return true;
+            }
+            Err(crate::link::Refused::Closed) => return false,
+            Err(crate::link::Refused::NotNow) => {}
+        }
+        if let Some(input) = self.input.as_mut() {
+            match input.feed(&mut self.source) {
+                Fed::Blocked => {}
+                // Closing the input (it holds nothing now) starts the drain.
+                Fed::Exhausted | Fed::Closed => self.input = None,
+            }
+        }
+        match self.output.next_unit(Wait::Forever) {
+            Ok(unit) => {
+                self.output.read(unit);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
 impl<In, Out, I: Iterator<Item = In>> Iterator for Run<In, Out, I> {
     type Item = Out;
 
@@ -87,25 +116,22 @@ impl<In, Out, I: Iterator<Item = In>> Iterator for Run<In, Out, I> {
             if let Some(item) = self.output.pop() {
                 return Some(item);
             }
-            match self.output.next_unit(Wait::Never) {
-                Ok(unit) => {
-                    self.output.read(unit);
-                    continue;
-                }
-                Err(crate::link::Refused::Closed) => return None,
-                Err(crate::link::Refused::NotNow) => {}
+            if !self.advance() {
+                return None;
             }
-            if let Some(input) = self.input.as_mut() {
-                match input.feed(&mut self.source) {
-                    Fed::Blocked => {}
-                    // Closing the input (it holds nothing now) starts the
-                    // drain.
-                    Fed::Exhausted | Fed::Closed => self.input = None,
-                }
+        }
+    }
+
+    /// A unit at a time: `sum`, `for_each` and the like run a tight loop
+    /// over each unit instead of calling `next` per item.
+    fn fold<B, F: FnMut(B, Out) -> B>(mut self, init: B, mut f: F) -> B {
+        let mut acc = init;
+        loop {
+            while let Some(item) = self.output.pop() {
+                acc = f(acc, item);
             }
-            match self.output.next_unit(Wait::Forever) {
-                Ok(unit) => self.output.read(unit),
-                Err(_) => return None,
+            if !self.advance() {
+                return acc;
             }
         }
     }

@@ -30,12 +30,24 @@ impl<T> Unit<T> {
         }
     }
 
+    /// Appends an item; the common case (room in the head slab) is kept
+    /// small enough to inline into every stage's loop.
+    #[inline]
     pub(crate) fn push(&mut self, item: T, pool: &SlabPool<T>) {
+        if self.tail.is_empty() {
+            if let Err(item) = self.head.push(item) {
+                self.overflow(item, pool);
+            }
+        } else {
+            self.overflow(item, pool);
+        }
+    }
+
+    /// Appends past the head slab: into the last overflow slab, or a new one.
+    #[cold]
+    fn overflow(&mut self, item: T, pool: &SlabPool<T>) {
         let item = match self.tail.last_mut() {
-            None => match self.head.push(item) {
-                Ok(()) => return,
-                Err(item) => item,
-            },
+            None => item,
             Some(last) => match last.push(item) {
                 Ok(()) => return,
                 Err(item) => item,
@@ -88,13 +100,22 @@ pub(crate) struct Reader<T> {
 }
 
 impl<T> Reader<T> {
+    #[inline]
     pub(crate) fn pop(&mut self) -> Option<T> {
+        match self.head.pop() {
+            Some(item) => Some(item),
+            None => self.next_slab(),
+        }
+    }
+
+    #[cold]
+    fn next_slab(&mut self) -> Option<T> {
         loop {
+            // The empty head goes back to its pool as it is replaced.
+            self.head = self.rest.pop()?;
             if let Some(item) = self.head.pop() {
                 return Some(item);
             }
-            // The empty head goes back to its pool as it is replaced.
-            self.head = self.rest.pop()?;
         }
     }
 
