@@ -1,6 +1,6 @@
 //! The soop tour.
 //!
-//! Real work in each built mode (the pipeline mode is still being built):
+//! Real work in each of the three modes:
 //!
 //! 1. map-reduce (soop-mapreduce): word count over one big text, cut into
 //!    chunks at whitespace, counted on the pool's threads and the caller's;
@@ -8,16 +8,13 @@
 //!    request/response service whose worker panics or fails on 60% of
 //!    requests: every ticket gets its answer or its error, and the pool
 //!    restarts the worker each time;
-//! 3. streaming over soop-buffers, the layer pipelines will use: the same
-//!    text's lines shipped in recycled slabs to two counting threads, whose
-//!    tallies come back through recycled reply slots; the count must match
-//!    map-reduce's, and the slab counts show the recycling.
+//! 3. pipeline (soop-pipeline): a log-processing pipeline (parse → filter →
+//!    enrich → aggregate) over a log of 2M requests, one line of which is
+//!    garbage and ends up on the error stream with its stage's name.
 //!
-//! Run: `cargo run --release --example tour [path/to/text-file]`. Without a
-//! path it generates a deterministic corpus, so it works offline.
+//! Run: `cargo run --release --example tour [text-file [log-file]]`. Without
+//! paths it generates a deterministic corpus and log, so it works offline.
 
-use std::collections::HashMap;
-use std::thread;
 use std::time::Instant;
 
 use soop::assign::restart::Intensity;
@@ -25,8 +22,9 @@ use soop::assign::{Error, Event, Pool, Worker};
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
+#[path = "support/logs.rs"]
+mod logs;
 
-use soop::buffers::{BufferChannels, InPlace, ReplySlots, ReplyTo};
 use soop::mapreduce::MapReduce;
 
 fn main() {
@@ -35,9 +33,9 @@ fn main() {
         "soop tour over {name} ({:.1} MiB)\n",
         text.len() as f64 / (1 << 20) as f64
     );
-    let words = map_reduce_word_count(&text);
+    map_reduce_word_count(&text);
     flaky_service();
-    streaming_preview(&text, words);
+    log_pipeline(std::env::args().nth(2).as_deref());
 }
 
 /// Mode 2, map-reduce: word count over the whole text at once.
@@ -146,88 +144,10 @@ fn flaky_service() {
     );
 }
 
-/// What pipelines will stand on: lines streamed through a buffer channel to
-/// two counting threads, in recycled slabs, the tallies coming back through
-/// reply slots.
-fn streaming_preview(text: &str, expected_words: u64) {
-    println!(
-        "\nstreaming (the pipeline mode is not built yet; this is the buffer layer it will use):"
-    );
-
-    // Lines travel as Strings recycled in place: after warm-up, the reader
-    // refills the same String buffers and nothing is allocated per line.
-    let lines = BufferChannels::<String>::builder()
-        .slab_len(512)
-        .capacity(8)
-        .recycle(InPlace::default())
-        .build()
-        .expect("valid channel settings");
-    let (mut line_tx, line_rx) = lines.channel();
-    let tallies = ReplySlots::<HashMap<String, u64>>::new(4);
-
-    let started = Instant::now();
-    let counters: Vec<_> = (0..2)
-        .map(|_| {
-            let line_rx = line_rx.clone();
-            let (reply_to, reply): (ReplyTo<_>, _) = tallies.pair();
-            let handle = thread::spawn(move || {
-                let mut counts: HashMap<String, u64> = HashMap::new();
-                // Whole slabs: each counter reads a batch of lines in place.
-                while let Ok(slab) = line_rx.recv_slab() {
-                    for line in slab.iter() {
-                        for word in line.split_whitespace() {
-                            match counts.get_mut(word) {
-                                Some(n) => *n += 1,
-                                None => {
-                                    counts.insert(word.to_string(), 1);
-                                }
-                            }
-                        }
-                    }
-                }
-                let _ = reply_to.complete(counts);
-            });
-            (handle, reply)
-        })
-        .collect();
-    drop(line_rx);
-
-    let mut total_lines = 0usize;
-    for line in text.lines() {
-        line_tx
-            .send_with(|buffer| buffer.push_str(line))
-            .expect("counters are running");
-        total_lines += 1;
-    }
-    drop(line_tx); // ships the last slab; the counters see the end
-
-    let mut counts: HashMap<String, u64> = HashMap::new();
-    for (handle, reply) in counters {
-        for (word, n) in reply.wait().expect("each counter replies once") {
-            *counts.entry(word).or_default() += n;
-        }
-        handle.join().expect("counter thread");
-    }
-    let elapsed = started.elapsed();
-
-    let words: u64 = counts.values().sum();
-    println!(
-        "  {total_lines} lines streamed to 2 counting threads: {words} words ({}), {elapsed:.2?}: {:.0} MiB/s",
-        if words == expected_words {
-            "the same count as map-reduce"
-        } else {
-            "DIFFERENT from map-reduce"
-        },
-        text.len() as f64 / (1 << 20) as f64 / elapsed.as_secs_f64()
-    );
-
-    let stats = lines.stats();
-    let shipped = stats.allocated + stats.reused;
-    println!(
-        "  slabs: {shipped} handed out, {} allocated, {} reused ({:.2}% reuse); reply slots allocated: {}",
-        stats.allocated,
-        stats.reused,
-        100.0 * stats.reused as f64 / shipped.max(1) as f64,
-        tallies.stats().allocated,
-    );
+/// Mode 3, pipeline: a log-processing pipeline, each stage with its own
+/// workers, the aggregate built on this thread as the outputs come.
+fn log_pipeline(path: Option<&str>) {
+    let (name, lines) = logs::log_lines(path, 2_000_000);
+    println!("\npipeline: parse → filter → enrich → aggregate over {name}");
+    logs::analyse(lines);
 }
