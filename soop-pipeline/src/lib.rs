@@ -54,6 +54,8 @@
 //! the producer's sends return `Closed` with their item, and every thread
 //! is joined.
 
+#![forbid(unsafe_code)]
+
 mod error;
 mod errors;
 mod input;

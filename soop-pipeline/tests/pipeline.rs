@@ -453,3 +453,16 @@ fn a_stage_that_keeps_failing_on_one_unit_still_lets_the_rest_through() {
     assert_eq!(out.outputs, (10..30).collect::<Vec<_>>());
     assert_eq!(out.failures.len(), 10);
 }
+
+#[test]
+fn public_types_cross_threads() {
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    send::<soop_pipeline::Input<String>>();
+    send::<soop_pipeline::Output<String>>();
+    send::<soop_pipeline::Pipeline<String, u64>>();
+    send::<soop_pipeline::Failure>();
+    send::<soop_pipeline::ErrorStream>();
+    sync::<soop_pipeline::ErrorStream>();
+    sync::<soop_pipeline::Output<String>>();
+}
