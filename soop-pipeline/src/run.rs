@@ -136,3 +136,14 @@ impl<In, Out, I: Iterator<Item = In>> Iterator for Run<In, Out, I> {
         }
     }
 }
+
+impl<In, Out, I> Drop for Run<In, Out, I> {
+    fn drop(&mut self) {
+        // Left before the source ran out: nobody will read the output, so
+        // stop the pipeline first; the input's last unit then meets closed
+        // links instead of waiting for room forever.
+        if self.input.is_some() {
+            self.output.running().stop();
+        }
+    }
+}

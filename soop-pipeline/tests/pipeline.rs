@@ -466,3 +466,19 @@ fn public_types_cross_threads() {
     sync::<soop_pipeline::ErrorStream>();
     sync::<soop_pipeline::Output<String>>();
 }
+
+#[test]
+fn a_run_left_early_stops_without_hanging() {
+    let first = within_a_minute(|| {
+        let mut run = Pipeline::new()
+            .unit_len(16)
+            .capacity(1)
+            .map("id", 1, |n: u64| n)
+            .run(0..u64::MAX)
+            .unwrap();
+        let first: Vec<u64> = run.by_ref().take(100).collect();
+        drop(run); // the links are full and nobody reads: must not wait
+        first
+    });
+    assert_eq!(first, (0..100).collect::<Vec<_>>());
+}
