@@ -10,6 +10,19 @@ pub use soop_buffers::{
 pub use soop_core::{BuildError, Escalation};
 
 /// Why a pipeline could not start, or stopped before its end.
+///
+/// ```
+/// use soop_pipeline::{ConfigError, Error, Pipeline};
+///
+/// match Pipeline::new().unit_len(0).map("id", 1, |n: u8| n).start() {
+///     Err(Error::Config(ConfigError::Zero { what })) => assert_eq!(what, "unit_len"),
+///     _ => unreachable!(),
+/// }
+/// match Pipeline::new().map("nobody", 0, |n: u8| n).start() {
+///     Err(Error::Stage { stage, .. }) => assert_eq!(stage, "nobody"),
+///     _ => unreachable!(),
+/// }
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A pipeline-wide setting (unit length, capacity, reorder window) that
@@ -33,6 +46,15 @@ pub enum Error {
 }
 
 /// The pipeline has stopped: its output was dropped or a stage escalated.
+///
+/// ```
+/// use soop_pipeline::{Closed, Pipeline};
+///
+/// let (mut input, output) = Pipeline::new().map("id", 1, |n: u8| n).start().unwrap();
+/// drop(output);
+/// input.send(1).unwrap_err();
+/// assert_eq!(input.flush(), Err(Closed));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the pipeline is closed")]
 pub struct Closed;
@@ -66,6 +88,19 @@ pub struct Failure {
 }
 
 /// How an item failed.
+///
+/// ```
+/// use soop_pipeline::{Cause, Pipeline};
+///
+/// let done = Pipeline::new()
+///     .map("a", 1, |n: u8| if n == 0 { panic!("zero") } else { n })
+///     .try_map("b", 1, |n: &u8| if *n == 1 { Err("one") } else { Ok(*n) })
+///     .collect([0, 1, 2])
+///     .unwrap();
+/// let causes: Vec<Cause> = done.failures.into_iter().map(|f| f.cause).collect();
+/// assert!(causes.contains(&Cause::Panicked("zero".into())));
+/// assert!(causes.contains(&Cause::Error("one".into())));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cause {
     /// The stage returned this error (its `Display` text).
@@ -80,11 +115,27 @@ impl Failure {
     }
 
     /// The failed item, if the stage kept it and it is a `T`.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let done = Pipeline::new().try_map("parse", 1, |s: &String| s.parse::<u8>()).collect(["x".to_string()]).unwrap();
+    /// assert_eq!(done.failures[0].item::<String>().map(String::as_str), Some("x"));
+    /// assert_eq!(done.failures[0].item::<u8>(), None); // not a u8
+    /// ```
     pub fn item<T: 'static>(&self) -> Option<&T> {
         self.item.as_ref()?.downcast_ref()
     }
 
     /// Takes the failed item out, if the stage kept it and it is a `T`.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let mut done = Pipeline::new().try_map("parse", 1, |s: &String| s.parse::<u8>()).collect(["x".to_string()]).unwrap();
+    /// let line: String = done.failures.remove(0).into_item().unwrap();
+    /// assert_eq!(line, "x");
+    /// ```
     pub fn into_item<T: 'static>(self) -> Option<T> {
         self.item?.downcast().ok().map(|item| *item)
     }

@@ -145,6 +145,20 @@ impl<In> Input<In> {
     /// # Errors
     /// [`SendTimeoutError::Timeout`] or [`SendTimeoutError::Closed`], with
     /// the item.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_pipeline::{Pipeline, SendTimeoutError};
+    ///
+    /// let (mut input, output) = Pipeline::new().unit_len(1).capacity(1).map("id", 1, |n: u8| n).start().unwrap();
+    /// // Nobody reads the output: sooner or later the pipeline is full.
+    /// let refused = (0..=u8::MAX)
+    ///     .find_map(|n| input.send_timeout(n, Duration::from_millis(1)).err())
+    ///     .unwrap();
+    /// assert!(matches!(refused, SendTimeoutError::Timeout(_)));
+    /// drop(output);
+    /// assert!(matches!(input.send_timeout(7, Duration::from_secs(1)), Err(SendTimeoutError::Closed(7))));
+    /// ```
     pub fn send_timeout(
         &mut self,
         item: In,
@@ -160,6 +174,16 @@ impl<In> Input<In> {
     ///
     /// # Errors
     /// As [`send_timeout`](Input::send_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (mut input, mut output) = Pipeline::new().map("id", 1, |n: u8| n).start().unwrap();
+    /// input.send_deadline(1, Instant::now() + Duration::from_secs(60)).unwrap();
+    /// input.close();
+    /// assert_eq!(output.recv(), Some(1));
+    /// ```
     pub fn send_deadline(
         &mut self,
         item: In,
@@ -175,9 +199,24 @@ impl<In> Input<In> {
     /// Ships the unit being filled now, blocking while the link is full.
     ///
     /// # Errors
-    /// [`Closed`] when the pipeline has stopped; the unit's items are
-    /// dropped.
+    /// [`Closed`] when the pipeline has stopped (whether or not anything
+    /// was waiting to ship); the unit's items are dropped.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (mut input, mut output) = Pipeline::new().map("id", 1, |n: u32| n).start().unwrap();
+    /// for n in 0..10 {
+    ///     input.send(n).unwrap();
+    /// }
+    /// input.flush().unwrap(); // whatever the first stage was doing, all ten are on their way
+    /// assert_eq!(output.by_ref().take(10).count(), 10);
+    /// ```
     pub fn flush(&mut self) -> Result<(), Closed> {
+        if self.outlet.is_closed() {
+            self.filling = None;
+            return Err(Closed);
+        }
         match self.ship(Wait::Forever) {
             Err(Refused::Closed) => {
                 self.filling = None;
@@ -190,14 +229,40 @@ impl<In> Input<In> {
     /// Closes the input: ships what it holds, then lets the stages drain in
     /// order; the output ends after the last item. Dropping the input does
     /// the same.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (mut input, output) = Pipeline::new().map("id", 1, |n: u32| n).start().unwrap();
+    /// input.send(1).unwrap();
+    /// input.close();
+    /// assert_eq!(output.collect::<Vec<_>>(), [1]); // drained, then ended
+    /// ```
     pub fn close(self) {}
 
     /// Whether the pipeline has stopped taking input.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (input, output) = Pipeline::new().map("id", 1, |n: u32| n).start().unwrap();
+    /// assert!(!input.is_closed());
+    /// drop(output);
+    /// assert!(input.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.outlet.is_closed()
     }
 
     /// A snapshot of every stage.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (input, _output) = Pipeline::new().map("parse", 3, |s: String| s.len()).start().unwrap();
+    /// let status = input.status();
+    /// assert_eq!((status.stages[0].name.as_str(), status.stages[0].workers), ("parse", 3));
+    /// ```
     pub fn status(&self) -> PipelineStatus {
         self.running.status()
     }

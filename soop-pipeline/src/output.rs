@@ -62,6 +62,17 @@ impl<Out> Output<Out> {
 
     /// The next item, blocking until one comes; `None` once the pipeline
     /// has ended.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (mut input, mut output) = Pipeline::new().filter("even", 1, |n: &u32| n % 2 == 0).start().unwrap();
+    /// for n in 1..=4 {
+    ///     input.send(n).unwrap();
+    /// }
+    /// input.close();
+    /// assert_eq!((output.recv(), output.recv(), output.recv()), (Some(2), Some(4), None));
+    /// ```
     pub fn recv(&mut self) -> Option<Out> {
         self.recv_until(Wait::Forever).ok()
     }
@@ -71,6 +82,18 @@ impl<Out> Output<Out> {
     /// # Errors
     /// [`TryRecvError::Empty`] when none is ready, [`TryRecvError::Closed`]
     /// once the pipeline has ended.
+    ///
+    /// ```
+    /// use soop_pipeline::{Pipeline, TryRecvError};
+    ///
+    /// let (input, mut output) = Pipeline::new().map("id", 1, |n: u8| n).start().unwrap();
+    /// assert_eq!(output.try_recv(), Err(TryRecvError::Empty));
+    /// drop(input);
+    /// while output.try_recv() == Err(TryRecvError::Empty) {
+    ///     std::thread::yield_now(); // the stage drains, then the output ends
+    /// }
+    /// assert_eq!(output.try_recv(), Err(TryRecvError::Closed));
+    /// ```
     pub fn try_recv(&mut self) -> Result<Out, TryRecvError> {
         self.recv_until(Wait::Never)
             .map_err(|refused| match refused {
@@ -105,6 +128,17 @@ impl<Out> Output<Out> {
     ///
     /// # Errors
     /// As [`recv_timeout`](Output::recv_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use soop_pipeline::{Pipeline, RecvTimeoutError};
+    ///
+    /// let (mut input, mut output) = Pipeline::new().map("id", 1, |n: u8| n).start().unwrap();
+    /// let soon = Instant::now() + Duration::from_millis(1);
+    /// assert_eq!(output.recv_deadline(soon), Err(RecvTimeoutError::Timeout));
+    /// input.send(9).unwrap();
+    /// assert_eq!(output.recv_deadline(Instant::now() + Duration::from_secs(60)), Ok(9));
+    /// ```
     pub fn recv_deadline(&mut self, deadline: Instant) -> Result<Out, RecvTimeoutError> {
         self.recv_until(Wait::Until(deadline))
             .map_err(|refused| match refused {
@@ -115,23 +149,72 @@ impl<Out> Output<Out> {
 
     /// The error stream: every item that failed in any stage, with the
     /// stage's name and the error or panic message.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (mut input, mut output) = Pipeline::new()
+    ///     .try_map("parse", 1, |s: &&'static str| s.parse::<u8>())
+    ///     .start()
+    ///     .unwrap();
+    /// input.send("x").unwrap();
+    /// input.close();
+    /// assert_eq!(output.recv(), None);
+    /// let failure = output.errors().try_recv().unwrap();
+    /// assert_eq!(&*failure.stage, "parse");
+    /// ```
     pub fn errors(&self) -> &ErrorStream {
         &self.errors
     }
 
     /// A snapshot of every stage.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (mut input, mut output) = Pipeline::new().map("inc", 2, |n: u32| n + 1).start().unwrap();
+    /// input.send(1).unwrap();
+    /// assert_eq!(output.recv(), Some(2));
+    /// assert_eq!(output.status().stages[0].processed, 1);
+    /// ```
     pub fn status(&self) -> PipelineStatus {
         self.running.status()
     }
 
     /// Why the pipeline stopped early, if a stage failed past its restart
     /// intensity.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_pipeline::{Intensity, Pipeline};
+    ///
+    /// let (mut input, mut output) = Pipeline::new()
+    ///     .intensity(Intensity { max_restarts: 1, window: Duration::from_secs(60) })
+    ///     .map("fragile", 1, |n: u32| -> u32 { panic!("cannot take {n}") })
+    ///     .start()
+    ///     .unwrap();
+    /// // Each item panics; the second panic is past the intensity.
+    /// while input.send(0).is_ok() {
+    ///     input.flush().ok();
+    /// }
+    /// assert_eq!(output.recv(), None);
+    /// assert_eq!(output.terminal().unwrap().pool, "fragile");
+    /// ```
     pub fn terminal(&self) -> Option<Escalation> {
         self.running.shutdown.terminal()
     }
 
     /// Stops the pipeline now and joins its threads; what is in flight is
     /// dropped. Dropping the output does the same.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let (mut input, output) = Pipeline::new().map("id", 1, |n: u8| n).start().unwrap();
+    /// input.send(1).unwrap();
+    /// output.stop(); // every thread of the pipeline is joined here
+    /// assert_eq!(input.send(2).unwrap_err().into_inner(), 2);
+    /// ```
     pub fn stop(self) {}
 
     fn recv_until(&mut self, wait: Wait) -> Result<Out, Refused> {

@@ -88,6 +88,14 @@ impl<T: Send + 'static> Pipeline<T, T> {
     /// A pipeline with no stages yet and every setting at its default:
     /// ordered output, units of 1,024 items, 8 units per link, the soop-core
     /// default restart intensity and no backoff.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// // No stages: items pass straight through.
+    /// let out = Pipeline::new().collect(["a", "b"]).unwrap();
+    /// assert_eq!(out.outputs, ["a", "b"]);
+    /// ```
     pub fn new() -> Self {
         Pipeline {
             settings: Settings {
@@ -119,6 +127,19 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
     /// units suit cheap items; for slow items (milliseconds each) make them
     /// small, so that a few items still spread over every worker. Default
     /// 1,024.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// // Slow items: one per unit, so that 4 items keep 4 workers busy.
+    /// let out = Pipeline::new()
+    ///     .unit_len(1)
+    ///     .map("slow", 4, |n: u64| { std::thread::sleep(std::time::Duration::from_millis(5)); n })
+    ///     .collect(0..4)
+    ///     .unwrap();
+    /// assert_eq!(out.outputs, [0, 1, 2, 3]);
+    /// assert!(Pipeline::new().unit_len(0).map("id", 1, |n: u8| n).start().is_err());
+    /// ```
     pub fn unit_len(mut self, items: usize) -> Self {
         self.settings.unit_len = items;
         self
@@ -127,6 +148,15 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
     /// Units each link holds before its sender blocks: with
     /// [`unit_len`](Pipeline::unit_len), the bound on memory between two
     /// stages. Default 8.
+    ///
+    /// ```
+    /// use soop_pipeline::{ConfigError, Error, Pipeline};
+    ///
+    /// let tight = Pipeline::new().capacity(1).map("id", 1, |n: u8| n).collect(0..100).unwrap();
+    /// assert_eq!(tight.outputs.len(), 100);
+    /// let zero = Pipeline::new().capacity(0).map("id", 1, |n: u8| n).start();
+    /// assert!(matches!(zero, Err(Error::Config(ConfigError::Zero { what: "capacity" }))));
+    /// ```
     pub fn capacity(mut self, units: usize) -> Self {
         self.settings.capacity = units;
         self
@@ -134,6 +164,19 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
 
     /// Whether the output keeps input order (the default) or hands units
     /// out as they finish (faster when stages take uneven time).
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let mut out = Pipeline::new()
+    ///     .ordered(false)
+    ///     .map("square", 2, |n: u64| n * n)
+    ///     .collect(0..1000)
+    ///     .unwrap()
+    ///     .outputs;
+    /// out.sort_unstable(); // any order: every item, once
+    /// assert_eq!(out, (0..1000).map(|n| n * n).collect::<Vec<_>>());
+    /// ```
     pub fn ordered(mut self, ordered: bool) -> Self {
         self.settings.ordered = ordered;
         self
@@ -143,6 +186,14 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
     /// producer waits rather than run further ahead of the oldest unit the
     /// output still waits for. Default: what the links and workers hold,
     /// plus two.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// // Two units in flight at most: order is kept, memory stays small.
+    /// let out = Pipeline::new().unit_len(8).reorder_window(2).map("inc", 2, |n: u32| n + 1).collect(0..100).unwrap();
+    /// assert_eq!(out.outputs, (1..=100).collect::<Vec<_>>());
+    /// ```
     pub fn reorder_window(mut self, units: usize) -> Self {
         self.settings.reorder_window = Some(units);
         self
@@ -153,6 +204,14 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
     /// wake-up when the next unit is close; it also takes a core from the
     /// stage that is producing it when threads outnumber cores. Default
     /// [`DEFAULT_SPIN_ROUNDS`](soop_buffers::DEFAULT_SPIN_ROUNDS).
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// // Park at once when idle: no CPU spent waiting, a wake-up per unit instead.
+    /// let out = Pipeline::new().spin_before_park(0).map("id", 1, |n: u8| n).collect([1, 2]).unwrap();
+    /// assert_eq!(out.outputs, [1, 2]);
+    /// ```
     pub fn spin_before_park(mut self, rounds: u32) -> Self {
         self.settings.spin_rounds = rounds;
         self
@@ -160,12 +219,37 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
 
     /// The restart intensity of every stage (each stage counts its own).
     /// Default: soop-core's, 10 restarts in 1 second.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_pipeline::{Intensity, Pipeline};
+    ///
+    /// // Allow a bad item now and then: 100 restarts a second per stage.
+    /// let out = Pipeline::new()
+    ///     .intensity(Intensity { max_restarts: 100, window: Duration::from_secs(1) })
+    ///     .try_map("parse", 1, |s: &&'static str| s.parse::<u8>())
+    ///     .collect(["1", "x", "y", "2"])
+    ///     .unwrap();
+    /// assert_eq!((out.outputs.len(), out.failures.len()), (2, 2));
+    /// ```
     pub fn intensity(mut self, intensity: Intensity) -> Self {
         self.settings.core = self.settings.core.intensity(intensity);
         self
     }
 
     /// The wait before a failed worker restarts. Default none.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_pipeline::{Backoff, Pipeline};
+    ///
+    /// let out = Pipeline::new()
+    ///     .backoff(Backoff::Fixed(Duration::from_millis(1))) // a pause before each restart
+    ///     .try_map("parse", 1, |s: &&'static str| s.parse::<u8>())
+    ///     .collect(["x", "1"])
+    ///     .unwrap();
+    /// assert_eq!(out.outputs, [1]);
+    /// ```
     pub fn backoff(mut self, backoff: Backoff) -> Self {
         self.settings.core = self.settings.core.backoff(backoff);
         self
@@ -173,6 +257,25 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
 
     /// Adds an observer of every stage's supervision events (the stage's
     /// name is the event's `pool`).
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use soop_pipeline::{Event, Pipeline};
+    ///
+    /// let restarts = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = Arc::clone(&restarts);
+    /// let out = Pipeline::new()
+    ///     .observer(move |event: &Event| {
+    ///         if let Event::Restarting { pool, .. } = event {
+    ///             seen.lock().unwrap().push(pool.to_string());
+    ///         }
+    ///     })
+    ///     .try_map("parse", 1, |s: &&'static str| s.parse::<u8>())
+    ///     .collect(["x", "1"])
+    ///     .unwrap();
+    /// assert_eq!(out.outputs, [1]);
+    /// assert_eq!(*restarts.lock().unwrap(), ["parse"]); // the event is in by the end
+    /// ```
     pub fn observer(mut self, observer: impl Observer) -> Self {
         self.settings.core = self.settings.core.observer(observer);
         self
@@ -180,6 +283,16 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
 
     /// The clock restart windows and backoff read (tests pass a
     /// [`ManualClock`](soop_core::ManualClock)).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use soop_pipeline::{ManualClock, Pipeline};
+    ///
+    /// // Restart windows read this clock: a test can move time by hand.
+    /// let clock = Arc::new(ManualClock::new());
+    /// let out = Pipeline::new().clock(Arc::clone(&clock)).map("id", 1, |n: u8| n).collect([3]).unwrap();
+    /// assert_eq!(out.outputs, [3]);
+    /// ```
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.settings.core = self.settings.core.clock(clock);
         self
@@ -485,6 +598,17 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
     /// As [`start`](Pipeline::start), and [`Error::Stopped`] when a stage
     /// failed past its restart intensity (the outputs are then incomplete
     /// and dropped).
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let done = Pipeline::new()
+    ///     .map("checked", 2, |n: u32| if n == 3 { panic!("not three") } else { n * 10 })
+    ///     .collect(1..=4)
+    ///     .unwrap();
+    /// assert_eq!(done.outputs, [10, 20, 40]);
+    /// assert_eq!(done.failures.len(), 1);
+    /// ```
     pub fn collect<I>(self, items: I) -> Result<Collected<Out>, Error>
     where
         I: IntoIterator<Item = In>,

@@ -20,6 +20,16 @@ use crate::status::PipelineStatus;
 /// is in flight, and every unit in flight yields one output unit. When the
 /// source is exhausted the input closes, and the outputs end once every
 /// stage has drained.
+///
+/// ```
+/// use soop_pipeline::Pipeline;
+///
+/// // Outputs come as they are ready, while the source is still being fed.
+/// let mut run = Pipeline::new().map("double", 2, |n: u64| n * 2).run(0..1_000_000).unwrap();
+/// assert_eq!(run.next(), Some(0));
+/// assert_eq!(run.by_ref().take(3).collect::<Vec<_>>(), [2, 4, 6]);
+/// drop(run); // leaving early stops the pipeline
+/// ```
 #[derive(Debug)]
 pub struct Run<In, Out, I> {
     input: Option<Input<In>>,
@@ -28,6 +38,14 @@ pub struct Run<In, Out, I> {
 }
 
 /// What [`Pipeline::collect`](crate::Pipeline::collect) gathered.
+///
+/// ```
+/// use soop_pipeline::{Cause, Pipeline};
+///
+/// let done = Pipeline::new().try_map("parse", 1, |s: &&'static str| s.parse::<i8>()).collect(["1", "999"]).unwrap();
+/// assert_eq!(done.outputs, [1]);
+/// assert!(matches!(done.failures[0].cause, Cause::Error(_)));
+/// ```
 #[derive(Debug)]
 pub struct Collected<Out> {
     /// The outputs (in input order, for an ordered pipeline).
@@ -46,16 +64,40 @@ impl<In, Out, I: Iterator<Item = In>> Run<In, Out, I> {
     }
 
     /// The error stream of the pipeline.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let mut run = Pipeline::new().try_map("parse", 1, |s: &&'static str| s.parse::<u8>()).run(["x"]).unwrap();
+    /// assert_eq!(run.next(), None);
+    /// assert_eq!(run.errors().try_recv().unwrap().item::<&str>(), Some(&"x"));
+    /// ```
     pub fn errors(&self) -> &ErrorStream {
         self.output.errors()
     }
 
     /// A snapshot of every stage.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let mut run = Pipeline::new().filter("small", 1, |n: &u32| *n < 3).run(0..10).unwrap();
+    /// assert_eq!(run.by_ref().count(), 3);
+    /// assert_eq!(run.status().stages[0].processed, 10);
+    /// ```
     pub fn status(&self) -> PipelineStatus {
         self.output.status()
     }
 
     /// Why the pipeline stopped early, if a stage escalated.
+    ///
+    /// ```
+    /// use soop_pipeline::Pipeline;
+    ///
+    /// let mut run = Pipeline::new().map("id", 1, |n: u8| n).run([1]).unwrap();
+    /// assert_eq!(run.by_ref().count(), 1);
+    /// assert_eq!(run.terminal(), None); // ended because the input did
+    /// ```
     pub fn terminal(&self) -> Option<Escalation> {
         self.output.terminal()
     }
@@ -64,6 +106,19 @@ impl<In, Out, I: Iterator<Item = In>> Run<In, Out, I> {
     ///
     /// # Errors
     /// [`Error::Stopped`] when a stage failed past its restart intensity.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_pipeline::{Error, Intensity, Pipeline};
+    ///
+    /// let stopped = Pipeline::new()
+    ///     .intensity(Intensity { max_restarts: 1, window: Duration::from_secs(60) })
+    ///     .map("fragile", 1, |_: u8| -> u8 { panic!("always") })
+    ///     .run(0..100)
+    ///     .unwrap()
+    ///     .finish();
+    /// assert!(matches!(stopped, Err(Error::Stopped(e)) if e.pool == "fragile"));
+    /// ```
     pub fn finish(mut self) -> Result<Collected<Out>, Error> {
         let outputs: Vec<Out> = self.by_ref().collect();
         // Every worker has ended once the output has; joining makes sure

@@ -27,6 +27,15 @@ pub struct PipelineStatus {
 }
 
 /// One stage's snapshot.
+///
+/// ```
+/// use soop_pipeline::Pipeline;
+///
+/// let mut run = Pipeline::new().map("maybe", 1, |n: u8| if n == 1 { panic!("one") } else { n }).run(0..3).unwrap();
+/// assert_eq!(run.by_ref().count(), 2);
+/// let stage = &run.status().stages[0];
+/// assert_eq!((stage.processed, stage.failed, stage.restarts, stage.queued), (2, 1, 1, 0));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StageStatus {
     /// The stage's name.

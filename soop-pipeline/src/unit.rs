@@ -159,11 +159,39 @@ impl<'a, T> Emit<'a, T> {
     }
 
     /// Emits one output.
+    ///
+    /// ```
+    /// use soop_pipeline::{Emit, Pipeline};
+    ///
+    /// let out = Pipeline::new()
+    ///     .stateful("pairs", 1, || move |n: u8, out: &mut Emit<'_, (u8, u8)>| {
+    ///         out.push((n, n));
+    ///         Ok::<_, String>(())
+    ///     })
+    ///     .collect([1, 2])
+    ///     .unwrap();
+    /// assert_eq!(out.outputs, [(1, 1), (2, 2)]);
+    /// ```
     pub fn push(&mut self, item: T) {
         self.unit.push(item, self.pool);
     }
 
     /// Emits every item of `items`, in order.
+    ///
+    /// ```
+    /// use soop_pipeline::{Emit, Pipeline};
+    ///
+    /// // Any number of outputs per item, kept in order, however many.
+    /// let out = Pipeline::new()
+    ///     .unit_len(2)
+    ///     .stateful("repeat", 1, || move |n: usize, out: &mut Emit<'_, usize>| {
+    ///         out.extend(std::iter::repeat_n(n, n));
+    ///         Ok::<_, String>(())
+    ///     })
+    ///     .collect([0, 3, 1])
+    ///     .unwrap();
+    /// assert_eq!(out.outputs, [3, 3, 3, 1]);
+    /// ```
     pub fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
         for item in items {
             self.push(item);
