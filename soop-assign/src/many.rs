@@ -89,6 +89,16 @@ pub fn completions<T, E>(tickets: impl IntoIterator<Item = Ticket<T, E>>) -> Com
 }
 
 /// The iterator of [`completions`].
+///
+/// ```
+/// use soop_assign::{Pool, completions, from_fn};
+///
+/// let pool = Pool::builder().workers(2).build(from_fn(|n: u32| Ok::<_, String>(n * 10))).unwrap();
+/// let tickets: Vec<_> = (0..4).map(|n| pool.assign(n).unwrap()).collect();
+/// let mut seen: Vec<(usize, u32)> = completions(tickets).map(|(i, r)| (i, r.unwrap())).collect();
+/// seen.sort();
+/// assert_eq!(seen, [(0, 0), (1, 10), (2, 20), (3, 30)]);
+/// ```
 pub struct Completions<T, E> {
     tickets: Vec<Option<Ticket<T, E>>>,
     wakers: Vec<Waker>,
@@ -130,6 +140,18 @@ impl Wake for IndexWaker {
 
 impl<T, E> Completions<T, E> {
     /// The tickets not yet yielded, with their indices.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, completions, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u32| Ok::<_, String>(n))).unwrap();
+    /// let tickets: Vec<_> = (0..3).map(|n| pool.assign(n).unwrap()).collect();
+    /// let mut done = completions(tickets);
+    /// let (first, _) = done.next().unwrap();
+    /// let pending = done.into_pending(); // the other two, still to wait for
+    /// assert_eq!(pending.len(), 2);
+    /// assert!(pending.iter().all(|(i, _)| *i != first));
+    /// ```
     pub fn into_pending(self) -> Vec<(usize, Ticket<T, E>)> {
         self.tickets
             .into_iter()

@@ -13,6 +13,24 @@ use crate::restart::{Backoff, Intensity, Policy};
 use crate::ticket::Ticket;
 
 /// The ticket type of a pool of `W` workers.
+///
+/// ```
+/// use soop_assign::{Pool, TicketFor, Worker};
+///
+/// struct Square;
+/// impl Worker for Square {
+///     type Input = u64;
+///     type Output = u64;
+///     type Error = String;
+///     fn handle(&mut self, n: u64) -> Result<u64, String> {
+///         Ok(n * n)
+///     }
+/// }
+/// let pool = Pool::builder().workers(1).build(|| Square).unwrap();
+/// let tickets: Vec<TicketFor<Square>> = (1..=3).map(|n| pool.assign(n).unwrap()).collect();
+/// let squares: Vec<u64> = tickets.into_iter().map(|t| t.wait().unwrap()).collect();
+/// assert_eq!(squares, [1, 4, 9]);
+/// ```
 pub type TicketFor<W> = Ticket<<W as Worker>::Output, <W as Worker>::Error>;
 
 /// A pool of supervised workers that answers each assigned job with a
@@ -49,6 +67,17 @@ pub struct Pool<W: Worker> {
 
 impl Pool<soop_core::Unbuilt> {
     /// A builder with every setting at its default (see [`Builder`]).
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder()
+    ///     .name("resize-images")
+    ///     .workers(2)
+    ///     .build(from_fn(|side: u32| Ok::<_, String>(side / 2)))
+    ///     .unwrap();
+    /// assert_eq!(pool.workers(), 2);
+    /// ```
     pub fn builder() -> Builder {
         Builder::default()
     }
@@ -109,6 +138,15 @@ impl<W: Worker> Pool<W> {
     /// # Errors
     /// [`AssignTimeoutError::Timeout`] or [`AssignTimeoutError::Closed`],
     /// with the input.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n + 1))).unwrap();
+    /// let ticket = pool.assign_timeout(1, Duration::from_secs(1)).unwrap();
+    /// assert_eq!(ticket.wait(), Ok(2));
+    /// ```
     pub fn assign_timeout(
         &self,
         input: W::Input,
@@ -127,6 +165,17 @@ impl<W: Worker> Pool<W> {
     ///
     /// # Errors
     /// As [`assign_timeout`](Pool::assign_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n + 1))).unwrap();
+    /// pool.kill();
+    /// let refused = pool.assign_deadline(1, Instant::now() + Duration::from_secs(1)).unwrap_err();
+    /// assert!(!refused.is_timeout());
+    /// assert_eq!(refused.into_inner(), 1);
+    /// ```
     pub fn assign_deadline(
         &self,
         input: W::Input,
@@ -154,6 +203,24 @@ impl<W: Worker> Pool<W> {
     ///
     /// # Errors
     /// [`AssignError`] with the input when the pool is closed.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let seen = Arc::new(AtomicU32::new(0));
+    /// let counter = Arc::clone(&seen);
+    /// let pool = Pool::builder()
+    ///     .workers(2)
+    ///     .build(from_fn(move |n: u32| Ok::<_, String>(counter.fetch_add(n, Ordering::Relaxed))))
+    ///     .unwrap();
+    /// for n in 1..=4 {
+    ///     pool.cast(n).unwrap(); // no ticket, no reply
+    /// }
+    /// pool.stop(); // drains the mailbox first
+    /// assert_eq!(seen.load(Ordering::Relaxed), 10);
+    /// ```
     pub fn cast(&self, input: W::Input) -> Result<(), AssignError<W::Input>> {
         if self.core.is_current_worker() {
             return match self.core.try_submit(Job::new(input)) {
@@ -174,6 +241,15 @@ impl<W: Worker> Pool<W> {
     ///
     /// # Errors
     /// [`TryAssignError::Full`] or [`TryAssignError::Closed`], with the input.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, TryAssignError, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.try_cast(1).unwrap();
+    /// pool.stop();
+    /// assert!(matches!(pool.try_cast(2), Err(TryAssignError::Closed(2))));
+    /// ```
     pub fn try_cast(&self, input: W::Input) -> Result<(), TryAssignError<W::Input>> {
         self.core.try_submit(Job::new(input)).map_err(|e| match e {
             TrySendError::Full(job) => TryAssignError::Full(job.into_input()),
@@ -193,6 +269,16 @@ impl<W: Worker> Pool<W> {
     }
 
     /// Closes the mailbox, lets the workers drain it, joins them. Idempotent.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// let queued = pool.assign(7).unwrap();
+    /// pool.stop(); // the queued job still runs
+    /// assert_eq!(queued.wait(), Ok(7));
+    /// assert!(pool.is_closed());
+    /// ```
     pub fn stop(&self) {
         self.core.stop();
     }
@@ -200,6 +286,40 @@ impl<W: Worker> Pool<W> {
     /// Closes the mailbox, cancels what is queued (those tickets resolve
     /// [`Error::Cancelled`](crate::Error::Cancelled)), lets each worker
     /// finish its current job, joins them. Idempotent.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Barrier};
+    /// use soop_assign::{Error, Pool, from_fn};
+    ///
+    /// let gate = Arc::new(Barrier::new(2));
+    /// let held = Arc::clone(&gate);
+    /// let pool = Arc::new(
+    ///     Pool::builder()
+    ///         .workers(1)
+    ///         .build(from_fn(move |n: u8| {
+    ///             if n == 0 {
+    ///                 held.wait(); // meet the test, then wait for the kill to begin
+    ///                 held.wait();
+    ///             }
+    ///             Ok::<_, String>(n)
+    ///         }))
+    ///         .unwrap(),
+    /// );
+    /// let running = pool.assign(0).unwrap();
+    /// gate.wait(); // job 0 is running
+    /// let queued = pool.assign(1).unwrap();
+    /// let killer = {
+    ///     let pool = Arc::clone(&pool);
+    ///     std::thread::spawn(move || pool.kill())
+    /// };
+    /// while !pool.is_closed() {
+    ///     std::thread::yield_now();
+    /// }
+    /// gate.wait(); // let job 0 finish
+    /// killer.join().unwrap();
+    /// assert_eq!(running.wait(), Ok(0)); // a running job is never preempted
+    /// assert_eq!(queued.wait(), Err(Error::Cancelled));
+    /// ```
     pub fn kill(&self) {
         self.core.kill();
     }
@@ -209,31 +329,90 @@ impl<W: Worker> Pool<W> {
     ///
     /// # Errors
     /// As [`soop_core::Pool::resize`].
+    ///
+    /// ```
+    /// use soop_assign::{Pool, ResizeError, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.resize(3).unwrap();
+    /// assert_eq!(pool.workers(), 3);
+    /// assert!(matches!(pool.resize(0), Err(ResizeError::Zero)));
+    /// ```
     pub fn resize(&self, workers: usize) -> Result<(), ResizeError> {
         self.core.resize(workers)
     }
 
     /// How many workers the pool is meant to have.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(2).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert_eq!(pool.workers(), 2);
+    /// ```
     pub fn workers(&self) -> usize {
         self.core.workers()
     }
 
     /// A snapshot: each worker's state and counts, and the mailbox depth.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(2).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert_eq!(pool.assign(1).unwrap().wait(), Ok(1));
+    /// let status = pool.status();
+    /// assert_eq!(status.workers.len(), 2);
+    /// assert_eq!(status.workers.iter().map(|w| w.processed).sum::<u64>(), 1);
+    /// ```
     pub fn status(&self) -> PoolStatus {
         self.core.status()
     }
 
     /// Why the pool gave up, if it escalated.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_assign::{Pool, from_fn, restart::Intensity};
+    ///
+    /// let pool = Pool::builder()
+    ///     .workers(1)
+    ///     .intensity(Intensity { max_restarts: 1, window: Duration::from_secs(60) })
+    ///     .build(from_fn(|_: u8| Err::<u8, _>("always")))
+    ///     .unwrap();
+    /// let _ = pool.assign(1).unwrap().wait();
+    /// let _ = pool.assign(2).unwrap().wait(); // the second failure is past the intensity
+    /// while pool.terminal().is_none() {
+    ///     std::thread::yield_now();
+    /// }
+    /// assert_eq!(pool.terminal().unwrap().last_error, "always");
+    /// ```
     pub fn terminal(&self) -> Option<Escalation> {
         self.core.terminal()
     }
 
     /// Whether the pool takes no more jobs.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert!(!pool.is_closed());
+    /// pool.stop();
+    /// assert!(pool.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.core.is_closed()
     }
 
     /// The soop-core pool underneath.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert!(!pool.as_core().is_current_worker()); // this thread is not one of its workers
+    /// ```
     pub fn as_core(&self) -> &soop_core::Pool<W> {
         &self.core
     }
@@ -303,6 +482,13 @@ impl Builder {
     /// # Errors
     /// [`BuildError`] for settings that cannot work; no thread is left
     /// running then.
+    ///
+    /// ```
+    /// use soop_assign::{BuildError, Pool, from_fn};
+    ///
+    /// let builder = Pool::builder().workers(0);
+    /// assert!(matches!(builder.build(from_fn(|n: u8| Ok::<_, String>(n))), Err(BuildError::Zero { .. })));
+    /// ```
     pub fn build<W, F>(&self, factory: F) -> Result<Pool<W>, BuildError>
     where
         W: Worker,

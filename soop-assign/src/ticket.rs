@@ -45,6 +45,14 @@ impl<T, E> Ticket<T, E> {
     /// # Errors
     /// [`Error::Failed`], [`Error::Panicked`] or [`Error::Cancelled`] as the
     /// job ended; [`Error::Taken`] if the output was taken already.
+    ///
+    /// ```
+    /// use soop_assign::{Error, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| n.checked_sub(1).ok_or("underflow"))).unwrap();
+    /// assert_eq!(pool.assign(1).unwrap().wait(), Ok(0));
+    /// assert_eq!(pool.assign(0).unwrap().wait(), Err(Error::Failed("underflow")));
+    /// ```
     pub fn wait(self) -> Result<T, Error<E>> {
         flatten(self.reply.wait())
     }
@@ -54,6 +62,15 @@ impl<T, E> Ticket<T, E> {
     /// # Errors
     /// [`WaitTimeoutError::Timeout`] hands the ticket back to wait again;
     /// [`WaitTimeoutError::Job`] carries the job's error.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// let ticket = pool.assign(3).unwrap();
+    /// assert_eq!(ticket.wait_timeout(Duration::from_secs(60)).ok(), Some(3));
+    /// ```
     pub fn wait_timeout(self, timeout: Duration) -> Result<T, WaitTimeoutError<T, E>> {
         match Instant::now().checked_add(timeout) {
             Some(deadline) => self.wait_deadline(deadline),
@@ -65,6 +82,15 @@ impl<T, E> Ticket<T, E> {
     ///
     /// # Errors
     /// As [`wait_timeout`](Ticket::wait_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// let ticket = pool.assign(3).unwrap();
+    /// assert_eq!(ticket.wait_deadline(Instant::now() + Duration::from_secs(60)).ok(), Some(3));
+    /// ```
     pub fn wait_deadline(self, deadline: Instant) -> Result<T, WaitTimeoutError<T, E>> {
         match self.reply.wait_deadline(deadline) {
             Ok(outcome) => outcome.map_err(|e| WaitTimeoutError::Job(job_error(e))),
@@ -100,12 +126,50 @@ impl<T, E> Ticket<T, E> {
     }
 
     /// Whether [`try_get`](Ticket::try_get) would return at once.
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// let mut ticket = pool.assign(5).unwrap();
+    /// while !ticket.is_ready() {
+    ///     std::thread::yield_now();
+    /// }
+    /// assert_eq!(ticket.try_get().unwrap(), Ok(5)); // ready: no waiting
+    /// ```
     pub fn is_ready(&self) -> bool {
         self.reply.is_ready()
     }
 
     /// Gives the ticket up: if the job has not started it never runs; if it
     /// has, its result is discarded. The same as dropping the ticket.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Barrier};
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let gate = Arc::new(Barrier::new(2));
+    /// let ran = Arc::new(AtomicBool::new(false));
+    /// let (held, flag) = (Arc::clone(&gate), Arc::clone(&ran));
+    /// let pool = Pool::builder()
+    ///     .workers(1)
+    ///     .build(from_fn(move |n: u8| {
+    ///         if n == 0 {
+    ///             held.wait(); // hold the only worker
+    ///         } else {
+    ///             flag.store(true, Ordering::Relaxed);
+    ///         }
+    ///         Ok::<_, String>(n)
+    ///     }))
+    ///     .unwrap();
+    /// let first = pool.assign(0).unwrap();
+    /// pool.assign(1).unwrap().cancel(); // queued behind job 0: it will never run
+    /// gate.wait();
+    /// assert_eq!(first.wait(), Ok(0));
+    /// pool.stop(); // drains the mailbox: the cancelled job is skipped
+    /// assert!(!ran.load(Ordering::Relaxed));
+    /// ```
     pub fn cancel(self) {}
 }
 

@@ -5,6 +5,15 @@
 /// Chunks are claimed one at a time by the pool's workers and the calling
 /// thread, so more chunks than threads balance uneven work; fewer, larger
 /// chunks cost less to hand out.
+///
+/// ```
+/// use soop_mapreduce::{Chunking, MapReduce};
+///
+/// // Chunks of 10 items: 1,000 items are claimed in 100 pieces.
+/// let mr = MapReduce::builder().workers(1).chunking(Chunking::Fixed(10)).build().unwrap();
+/// let data: Vec<u32> = (0..1000).collect();
+/// assert_eq!(mr.map(&data, |n| n + 1).unwrap()[999], 1000);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chunking {
     /// About four chunks per thread (the workers and the caller) for folds

@@ -52,6 +52,18 @@ impl MapReduce {
     ///
     /// # Errors
     /// [`Error::Panicked`] if a closure panicked.
+    ///
+    /// ```
+    /// use std::collections::hash_map::RandomState;
+    /// use soop_mapreduce::MapReduce;
+    ///
+    /// let mr = MapReduce::builder().workers(1).build().unwrap();
+    /// let words = ["a", "b", "a"];
+    /// let counts = mr
+    ///     .group_with_hasher(&words, RandomState::new(), |w, emit| emit(*w, 1), |n, m| *n += m)
+    ///     .unwrap();
+    /// assert_eq!((counts["a"], counts["b"]), (2, 1));
+    /// ```
     pub fn group_with_hasher<'a, T, K, V, S, E, C>(
         &self,
         items: &'a [T],

@@ -50,16 +50,38 @@ impl MapReduce {
     ///
     /// # Errors
     /// [`BuildError`] if the threads cannot start.
+    ///
+    /// ```
+    /// use soop_mapreduce::MapReduce;
+    ///
+    /// let mr = MapReduce::new().unwrap();
+    /// assert!(mr.workers() >= 1);
+    /// assert_eq!(mr.fold(&[1, 2, 3], || 0, |a, &n| a + n, |a, b| a + b), Ok(6));
+    /// ```
     pub fn new() -> Result<Self, BuildError> {
         Builder::default().build()
     }
 
     /// A builder with every setting at its default.
+    ///
+    /// ```
+    /// use soop_mapreduce::MapReduce;
+    ///
+    /// let mr = MapReduce::builder().workers(2).name("stats").build().unwrap();
+    /// assert_eq!(mr.workers(), 2);
+    /// ```
     pub fn builder() -> Builder {
         Builder::default()
     }
 
     /// How many worker threads help each call (the caller works too).
+    ///
+    /// ```
+    /// use soop_mapreduce::MapReduce;
+    ///
+    /// // Three workers and the calling thread: four threads share each call.
+    /// assert_eq!(MapReduce::builder().workers(3).build().unwrap().workers(), 3);
+    /// ```
     pub fn workers(&self) -> usize {
         self.workers
     }
@@ -122,18 +144,41 @@ pub struct Builder {
 impl Builder {
     /// Worker threads. Default: one fewer than the cores (at least one),
     /// since the calling thread works too.
+    ///
+    /// ```
+    /// use soop_core::BuildError;
+    /// use soop_mapreduce::MapReduce;
+    ///
+    /// assert!(matches!(MapReduce::builder().workers(0).build(), Err(BuildError::Zero { what: "workers" })));
+    /// ```
     pub fn workers(mut self, workers: usize) -> Self {
         self.workers = Some(workers);
         self
     }
 
     /// How calls cut their input. Default [`Chunking::Auto`].
+    ///
+    /// ```
+    /// use soop_mapreduce::{Chunking, MapReduce};
+    ///
+    /// // Never split inputs shorter than 2 × 100,000 items.
+    /// let mr = MapReduce::builder().chunking(Chunking::Auto { min_len: 100_000 }).build().unwrap();
+    /// assert_eq!(mr.map(&[1, 2], |n| n * 2), Ok(vec![2, 4])); // ran on the calling thread
+    /// ```
     pub fn chunking(mut self, chunking: Chunking) -> Self {
         self.chunking = chunking;
         self
     }
 
     /// The threads' name prefix. Default `"soop-mapreduce"`.
+    ///
+    /// ```
+    /// use soop_mapreduce::MapReduce;
+    ///
+    /// // Threads show up as "indexer-0", "indexer-1", … in debuggers and `top -H`.
+    /// let mr = MapReduce::builder().name("indexer").workers(1).build().unwrap();
+    /// # drop(mr);
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -144,6 +189,14 @@ impl Builder {
     /// # Errors
     /// [`BuildError`] for zero (or too many) workers, or threads that could
     /// not start.
+    ///
+    /// ```
+    /// use soop_mapreduce::MapReduce;
+    ///
+    /// let builder = MapReduce::builder().workers(1);
+    /// let (a, b) = (builder.build().unwrap(), builder.build().unwrap()); // two pools, same settings
+    /// assert_eq!(a.workers() + b.workers(), 2);
+    /// ```
     pub fn build(&self) -> Result<MapReduce, BuildError> {
         let workers = match self.workers {
             Some(n) => n,
