@@ -15,6 +15,13 @@ use crate::run_loop::{Context, RunLoops};
 use crate::worker::Worker;
 
 /// The most workers a pool may have.
+///
+/// ```
+/// use soop_core::{BuildError, MAX_WORKERS, Pool, from_fn};
+///
+/// let too_many = Pool::builder().workers(MAX_WORKERS + 1).build(from_fn(|n: u8| Ok::<_, String>(n)));
+/// assert!(matches!(too_many, Err(BuildError::TooLarge { what: "workers", .. })));
+/// ```
 pub const MAX_WORKERS: usize = 4096;
 
 /// Configures a [`Pool`] (or [`RunLoops`]); [`build`](Builder::build) checks
@@ -60,6 +67,13 @@ impl Default for Builder {
 
 impl Builder {
     /// Every setting at its default.
+    ///
+    /// ```
+    /// use soop_core::{Builder, from_fn};
+    ///
+    /// let pool = Builder::new().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert_eq!(pool.name(), "soop");
+    /// ```
     pub fn new() -> Self {
         Builder {
             name: "soop".to_string(),
@@ -77,12 +91,28 @@ impl Builder {
 
     /// The pool's name: threads are named `{name}-{index}`, and events and
     /// errors carry it. Default `"soop"`.
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().name("thumbnails").workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert_eq!(pool.name(), "thumbnails"); // threads are thumbnails-0, thumbnails-1, …
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
         self
     }
 
     /// How many workers. Default: the number of cores the process may use.
+    ///
+    /// ```
+    /// use soop_core::{BuildError, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(3).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert_eq!(pool.workers(), 3);
+    /// let none = Pool::builder().workers(0).build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(matches!(none, Err(BuildError::Zero { what: "workers" })));
+    /// ```
     pub fn workers(mut self, workers: usize) -> Self {
         self.workers = Some(workers);
         self
@@ -90,6 +120,15 @@ impl Builder {
 
     /// Stack size of each worker thread, in bytes. Default: the standard
     /// library's (2 MiB, or `RUST_MIN_STACK`).
+    ///
+    /// ```
+    /// use soop_core::{BuildError, Pool, from_fn};
+    ///
+    /// let deep = Pool::builder().workers(1).stack_size(8 << 20).build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(deep.is_ok());
+    /// let zero = Pool::builder().workers(1).stack_size(0).build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(matches!(zero, Err(BuildError::Zero { what: "stack_size" })));
+    /// ```
     pub fn stack_size(mut self, bytes: usize) -> Self {
         self.stack_size = Some(bytes);
         self
@@ -97,6 +136,15 @@ impl Builder {
 
     /// How many queued inputs the mailbox holds before submitters block.
     /// Default 1024.
+    ///
+    /// ```
+    /// use soop_core::{BuildError, Pool, from_fn};
+    ///
+    /// let small = Pool::builder().workers(1).mailbox_capacity(16).build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(small.is_ok());
+    /// let zero = Pool::builder().workers(1).mailbox_capacity(0).build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(matches!(zero, Err(BuildError::Zero { .. })));
+    /// ```
     pub fn mailbox_capacity(mut self, inputs: usize) -> Self {
         self.mailbox_capacity = inputs;
         self
@@ -105,12 +153,35 @@ impl Builder {
     /// How many times an idle worker checks the mailbox, busy-waiting, before
     /// it parks. 0 parks at once: no CPU spent waiting, a wake-up per job
     /// under light load. Default [`soop_buffers::DEFAULT_SPIN_ROUNDS`].
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, from_fn};
+    ///
+    /// // Park at once when idle: no CPU spent spinning, a wake-up per job instead.
+    /// let pool = Pool::builder().workers(1).spin_before_park(0).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.submit(Job::new(1)).unwrap();
+    /// ```
     pub fn spin_before_park(mut self, rounds: u32) -> Self {
         self.spin_before_park = rounds;
         self
     }
 
     /// Which exits restart a worker. Default [`Policy::Permanent`].
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, from_fn, restart::Policy};
+    ///
+    /// // A temporary worker is never restarted: after its one failure the pool has no workers.
+    /// let pool = Pool::builder()
+    ///     .workers(1)
+    ///     .policy(Policy::Temporary)
+    ///     .build(from_fn(|_: u8| Err::<u8, _>("gone")))
+    ///     .unwrap();
+    /// pool.submit(Job::new(1)).unwrap();
+    /// while !pool.is_closed() {
+    ///     std::thread::yield_now();
+    /// }
+    /// ```
     pub fn policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
         self
@@ -118,12 +189,42 @@ impl Builder {
 
     /// How many restarts in what window before the pool escalates; counted
     /// per pool. Default: 10 in 1 second.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::{BuildError, Pool, from_fn, restart::Intensity};
+    ///
+    /// let pool = Pool::builder()
+    ///     .workers(1)
+    ///     .intensity(Intensity { max_restarts: 3, window: Duration::from_secs(5) }) // OTP's style
+    ///     .build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(pool.is_ok());
+    /// let never = Pool::builder()
+    ///     .intensity(Intensity { max_restarts: 0, window: Duration::from_secs(1) })
+    ///     .build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(matches!(never, Err(BuildError::Zero { .. })));
+    /// ```
     pub fn intensity(mut self, intensity: Intensity) -> Self {
         self.intensity = intensity;
         self
     }
 
     /// The wait before each restart. Default [`Backoff::None`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::{BuildError, Pool, from_fn, restart::Backoff};
+    ///
+    /// let ok = Pool::builder()
+    ///     .workers(1)
+    ///     .backoff(Backoff::exponential(Duration::from_millis(10), Duration::from_secs(1)))
+    ///     .build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(ok.is_ok());
+    /// let bad = Pool::builder()
+    ///     .backoff(Backoff::exponential(Duration::from_secs(2), Duration::from_secs(1))) // cap below base
+    ///     .build(from_fn(|n: u8| Ok::<_, String>(n)));
+    /// assert!(matches!(bad, Err(BuildError::Backoff(_))));
+    /// ```
     pub fn backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = backoff;
         self
@@ -131,6 +232,19 @@ impl Builder {
 
     /// Adds an observer of the pool's events (several may be added). Default:
     /// none, and then no observer thread is started.
+    ///
+    /// ```
+    /// use soop_core::{LogObserver, Pool, from_fn};
+    ///
+    /// // Events go to the `log` facade, and to a closure of ours as well.
+    /// let pool = Pool::builder()
+    ///     .workers(1)
+    ///     .observer(LogObserver)
+    ///     .observer(|event: &soop_core::Event| eprintln!("{event:?}"))
+    ///     .build(from_fn(|n: u8| Ok::<_, String>(n)))
+    ///     .unwrap();
+    /// pool.stop();
+    /// ```
     pub fn observer(mut self, observer: impl Observer) -> Self {
         self.observers.push(Arc::new(observer));
         self
@@ -138,6 +252,15 @@ impl Builder {
 
     /// The clock restart windows and backoff read. Default [`SystemClock`];
     /// tests pass a [`ManualClock`](crate::ManualClock).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use soop_core::{ManualClock, Pool, from_fn};
+    ///
+    /// let clock = Arc::new(ManualClock::new());
+    /// let pool = Pool::builder().workers(1).clock(Arc::clone(&clock)).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// # drop(pool);
+    /// ```
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -150,6 +273,28 @@ impl Builder {
     /// [`BuildError`] for a setting that cannot work (zero workers, zero
     /// capacity, a zero intensity, a bad backoff) or a thread that could not
     /// start; no thread is left running then.
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, ReplySlots, Worker};
+    ///
+    /// /// Keeps a running total: state of its own, rebuilt on restart.
+    /// struct Total(u64);
+    /// impl Worker for Total {
+    ///     type Input = u64;
+    ///     type Output = u64;
+    ///     type Error = String;
+    ///     fn handle(&mut self, n: u64) -> Result<u64, String> {
+    ///         self.0 += n;
+    ///         Ok(self.0)
+    ///     }
+    /// }
+    /// let pool = Pool::builder().workers(1).build(|| Total(0)).unwrap();
+    /// let slots = ReplySlots::new(2);
+    /// let (reply_to, reply) = slots.pair();
+    /// pool.submit(Job::new(5)).unwrap();
+    /// pool.submit(Job::with_reply(6, reply_to)).unwrap();
+    /// assert_eq!(reply.wait().unwrap(), Ok(11));
+    /// ```
     pub fn build<W, F>(&self, factory: F) -> Result<Pool<W>, BuildError>
     where
         W: Worker,
@@ -184,6 +329,32 @@ impl Builder {
     ///
     /// # Errors
     /// As [`build`](Builder::build).
+    ///
+    /// ```
+    /// use soop_core::{Context, Pool};
+    ///
+    /// // A loop that fails once, is restarted, then returns for good.
+    /// let first_life = std::sync::atomic::AtomicBool::new(true);
+    /// let first_life = std::sync::Arc::new(first_life);
+    /// let loops = Pool::builder()
+    ///     .workers(1)
+    ///     .policy(soop_core::restart::Policy::Transient)
+    ///     .run_loops(move || {
+    ///         let first_life = std::sync::Arc::clone(&first_life);
+    ///         move |_: &Context<'_>| {
+    ///             if first_life.swap(false, std::sync::atomic::Ordering::Relaxed) {
+    ///                 Err("first life fails")
+    ///             } else {
+    ///                 Ok(())
+    ///             }
+    ///         }
+    ///     })
+    ///     .unwrap();
+    /// while loops.status().workers[0].state != soop_core::WorkerState::Stopped {
+    ///     std::thread::yield_now();
+    /// }
+    /// assert_eq!(loops.status().workers[0].restarts, 1);
+    /// ```
     pub fn run_loops<F, L, E>(&self, factory: F) -> Result<RunLoops, BuildError>
     where
         F: Fn() -> L + Send + Sync + 'static,

@@ -5,6 +5,22 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Where a pool gets the time from.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use soop_core::{Clock, Pool, from_fn};
+///
+/// /// A clock that never lets a backoff wait (restarts at once in tests).
+/// struct NoWaiting;
+/// impl Clock for NoWaiting {
+///     fn now(&self) -> Instant {
+///         Instant::now()
+///     }
+///     fn pass(&self, _: Duration, _: &mut dyn FnMut(Duration)) {}
+/// }
+/// let pool = Pool::builder().workers(1).clock(NoWaiting).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+/// # drop(pool);
+/// ```
 pub trait Clock: Send + Sync + 'static {
     /// The current instant.
     fn now(&self) -> Instant;
@@ -16,6 +32,13 @@ pub trait Clock: Send + Sync + 'static {
 }
 
 /// The system's monotonic clock. The default.
+///
+/// ```
+/// use soop_core::{Clock, SystemClock};
+///
+/// let (a, b) = (SystemClock.now(), SystemClock.now());
+/// assert!(b >= a); // monotonic
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
@@ -54,6 +77,13 @@ pub struct ManualClock {
 
 impl ManualClock {
     /// A clock standing at the moment it was made.
+    ///
+    /// ```
+    /// use soop_core::{Clock, ManualClock};
+    ///
+    /// let clock = ManualClock::new();
+    /// assert_eq!(clock.now(), clock.now()); // it stands still until told
+    /// ```
     pub fn new() -> Self {
         ManualClock {
             origin: Instant::now(),
@@ -62,6 +92,16 @@ impl ManualClock {
     }
 
     /// Moves the clock forward.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::{Clock, ManualClock};
+    ///
+    /// let clock = ManualClock::new();
+    /// let before = clock.now();
+    /// clock.advance(Duration::from_secs(3600));
+    /// assert_eq!(clock.now() - before, Duration::from_secs(3600));
+    /// ```
     pub fn advance(&self, by: Duration) {
         let mut elapsed = self.elapsed.lock().unwrap_or_else(|p| p.into_inner());
         *elapsed = elapsed.saturating_add(by);

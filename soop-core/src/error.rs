@@ -6,6 +6,14 @@ use std::time::Duration;
 pub use soop_buffers::{SendError, SendTimeoutError, TrySendError};
 
 /// A pool configuration that cannot work, from [`Builder::build`](crate::Builder::build).
+///
+/// ```
+/// use soop_core::{BuildError, Pool, from_fn};
+///
+/// let err = Pool::builder().workers(0).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap_err();
+/// assert!(matches!(err, BuildError::Zero { what: "workers" }));
+/// assert_eq!(err.to_string(), "workers must be at least 1, got 0");
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// A count or size that must be at least 1 was 0.
@@ -34,6 +42,16 @@ pub enum BuildError {
 }
 
 /// Why a job's reply holds no output.
+///
+/// ```
+/// use soop_core::{Job, JobError, Pool, ReplySlots, from_fn};
+///
+/// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| if n == 0 { Err("zero") } else { Ok(n) })).unwrap();
+/// let slots = ReplySlots::new(2);
+/// let (reply_to, reply) = slots.pair();
+/// pool.submit(Job::with_reply(0, reply_to)).unwrap();
+/// assert_eq!(reply.wait().unwrap(), Err(JobError::Failed("zero")));
+/// ```
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JobError<E> {
     /// The worker's `handle` returned this error.
@@ -64,6 +82,25 @@ impl<E: fmt::Debug> fmt::Debug for JobError<E> {
     "pool {pool}: worker {worker} failed past the restart intensity \
      ({max_restarts} restarts in {window:?}); last error: {last_error}"
 )]
+///
+/// ```
+/// use std::time::Duration;
+/// use soop_core::{Job, Pool, from_fn, restart::Intensity};
+///
+/// let pool = Pool::builder()
+///     .name("fragile")
+///     .workers(1)
+///     .intensity(Intensity { max_restarts: 1, window: Duration::from_secs(60) })
+///     .build(from_fn(|_: u8| Err::<u8, _>("broken")))
+///     .unwrap();
+/// pool.submit(Job::new(1)).unwrap();
+/// pool.submit(Job::new(2)).unwrap(); // the second failure is one too many
+/// while pool.terminal().is_none() {
+///     std::thread::yield_now();
+/// }
+/// let escalation = pool.terminal().unwrap();
+/// assert_eq!((escalation.pool.as_str(), escalation.last_error.as_str()), ("fragile", "broken"));
+/// ```
 pub struct Escalation {
     /// The pool's name.
     pub pool: String,
@@ -78,6 +115,14 @@ pub struct Escalation {
 }
 
 /// Why [`Pool::resize`](crate::Pool::resize) refused.
+///
+/// ```
+/// use soop_core::{Pool, ResizeError, from_fn};
+///
+/// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+/// pool.stop();
+/// assert!(matches!(pool.resize(2), Err(ResizeError::Closed)));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum ResizeError {
     /// A pool needs at least one worker.

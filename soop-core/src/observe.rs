@@ -14,6 +14,29 @@ use std::time::Duration;
 use crate::error::Escalation;
 
 /// Something that happened to a pool's worker, or to the pool.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use soop_core::{Event, Job, Pool, from_fn};
+///
+/// let restarts = Arc::new(Mutex::new(0));
+/// let count = Arc::clone(&restarts);
+/// let pool = Pool::builder()
+///     .workers(1)
+///     .observer(move |e: &Event| {
+///         if let Event::Restarting { last_error, .. } = e {
+///             assert_eq!(last_error, "odd");
+///             *count.lock().unwrap() += 1;
+///         }
+///     })
+///     .build(from_fn(|n: u8| if n % 2 == 1 { Err("odd") } else { Ok(n) }))
+///     .unwrap();
+/// for n in 0..4 {
+///     pool.submit(Job::new(n)).unwrap();
+/// }
+/// pool.stop(); // observers see every event before stop returns
+/// assert_eq!(*restarts.lock().unwrap(), 2);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -53,6 +76,25 @@ pub enum Event {
 }
 
 /// Why a worker's thread ended.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use soop_core::{Event, Pool, StopReason, from_fn};
+///
+/// let reasons = Arc::new(Mutex::new(Vec::new()));
+/// let seen = Arc::clone(&reasons);
+/// let pool = Pool::builder()
+///     .workers(2)
+///     .observer(move |e: &Event| {
+///         if let Event::Stopped { reason, .. } = e {
+///             seen.lock().unwrap().push(reason.clone());
+///         }
+///     })
+///     .build(from_fn(|n: u8| Ok::<_, String>(n)))
+///     .unwrap();
+/// pool.stop();
+/// assert_eq!(*reasons.lock().unwrap(), [StopReason::Shutdown, StopReason::Shutdown]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StopReason {
     /// The pool was stopped, killed or dropped: a normal end, not an error.
@@ -99,6 +141,14 @@ impl<F: Fn(&Event) + Send + Sync + 'static> Observer for F {
 /// Reports events through the `log` facade, so supervision shows up in
 /// whatever logging the program already has: starts and clean stops at
 /// `debug`, restarts at `warn`, failures and escalations at `error`.
+///
+/// ```
+/// use soop_core::{LogObserver, Pool, from_fn};
+///
+/// // With a logger installed (env_logger, tracing-log, …) restarts show up as warnings.
+/// let pool = Pool::builder().workers(1).observer(LogObserver).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+/// pool.stop();
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LogObserver;
 

@@ -88,6 +88,13 @@ pub(crate) struct PoolCrew<W: Worker> {
 impl Pool<Unbuilt> {
     /// A builder with every setting at its documented default; the same as
     /// [`Builder::new`]. The worker type comes with [`Builder::build`].
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(2).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert_eq!(pool.workers(), 2);
+    /// ```
     pub fn builder() -> Builder {
         Builder::new()
     }
@@ -95,6 +102,14 @@ impl Pool<Unbuilt> {
 
 /// The worker type of `Pool::builder()` before `build` names the real one:
 /// it has no values, so no pool of it can exist.
+///
+/// ```
+/// use soop_core::{Builder, Pool};
+///
+/// // `Pool::builder()` is callable without naming a worker type first.
+/// let builder: Builder = Pool::builder();
+/// # drop(builder);
+/// ```
 #[derive(Debug)]
 pub enum Unbuilt {}
 
@@ -136,6 +151,15 @@ impl<W: Worker> Pool<W> {
     ///
     /// # Errors
     /// [`SendError`] with the job when the pool is stopping or stopped.
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.submit(Job::new(1)).unwrap(); // fire and forget
+    /// pool.stop();
+    /// assert_eq!(pool.submit(Job::new(2)).unwrap_err().into_inner().into_input(), 2);
+    /// ```
     pub fn submit(&self, job: Job<W>) -> Result<(), SendError<Job<W>>> {
         self.crew
             .mailbox
@@ -147,6 +171,15 @@ impl<W: Worker> Pool<W> {
     ///
     /// # Errors
     /// [`TrySendError::Full`] or [`TrySendError::Closed`], with the job.
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, TrySendError, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.try_submit(Job::new(1)).unwrap();
+    /// pool.stop();
+    /// assert!(matches!(pool.try_submit(Job::new(2)), Err(TrySendError::Closed(_))));
+    /// ```
     pub fn try_submit(&self, job: Job<W>) -> Result<(), TrySendError<Job<W>>> {
         self.crew
             .mailbox
@@ -162,6 +195,17 @@ impl<W: Worker> Pool<W> {
     /// # Errors
     /// [`SendTimeoutError::Timeout`] or [`SendTimeoutError::Closed`], with
     /// the job.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::{Job, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.submit_timeout(Job::new(1), Duration::from_secs(1)).unwrap();
+    /// pool.kill();
+    /// let refused = pool.submit_timeout(Job::new(2), Duration::from_secs(1)).unwrap_err();
+    /// assert!(refused.is_closed());
+    /// ```
     pub fn submit_timeout(
         &self,
         job: Job<W>,
@@ -175,6 +219,14 @@ impl<W: Worker> Pool<W> {
     ///
     /// # Errors
     /// As [`submit_timeout`](Pool::submit_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use soop_core::{Job, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.submit_deadline(Job::new(1), Instant::now() + Duration::from_secs(1)).unwrap();
+    /// ```
     pub fn submit_deadline(
         &self,
         job: Job<W>,
@@ -245,6 +297,13 @@ impl<W: Worker> Pool<W> {
     /// A worker that submits to its own pool and then waits could wait for
     /// ever (on a pool of one worker, it is the only one who could do the
     /// job); front-ends use this to run such jobs inline instead.
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert!(!pool.is_current_worker()); // asked from the caller's thread
+    /// ```
     pub fn is_current_worker(&self) -> bool {
         crew::is_current(&self.crew)
     }
@@ -291,11 +350,29 @@ impl<W: Worker> Pool<W> {
     }
 
     /// How many workers the pool is meant to have.
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(2).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.resize(1).unwrap();
+    /// assert_eq!(pool.workers(), 1); // what it is meant to have; the leaver goes after queued work
+    /// ```
     pub fn workers(&self) -> usize {
         *lock(&self.crew.wanted)
     }
 
     /// A snapshot: each worker's state and counts, and the mailbox depth.
+    ///
+    /// ```
+    /// use soop_core::{Pool, WorkerState, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(2).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// let status = pool.status();
+    /// assert_eq!((status.name.as_str(), status.workers.len(), status.queued), ("soop", 2, 0));
+    /// pool.stop();
+    /// assert!(pool.status().workers.iter().all(|w| w.state == WorkerState::Stopped));
+    /// ```
     pub fn status(&self) -> PoolStatus {
         PoolStatus {
             name: self.crew.core.name.to_string(),
@@ -306,23 +383,59 @@ impl<W: Worker> Pool<W> {
     }
 
     /// The pool's name, as given to its builder.
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().name("mailer").workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert_eq!(pool.name(), "mailer");
+    /// ```
     pub fn name(&self) -> &str {
         &self.crew.core.name
     }
 
     /// Why the pool gave up, if it escalated.
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.stop();
+    /// assert_eq!(pool.terminal(), None); // stopped, not escalated
+    /// ```
     pub fn terminal(&self) -> Option<Escalation> {
         self.crew.core.terminal()
     }
 
     /// Whether the pool takes no more jobs (stopped, killed, escalated, or
     /// left without workers).
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert!(!pool.is_closed());
+    /// pool.kill();
+    /// assert!(pool.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.crew.mailbox.is_closed()
     }
 
     /// Closes the mailbox, lets the workers drain it, and joins them.
     /// Idempotent. See [Stop, kill and drop](Pool#stop-kill-and-drop).
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, ReplySlots, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// let slots = ReplySlots::new(4);
+    /// let (reply_to, reply) = slots.pair();
+    /// pool.submit(Job::with_reply(3, reply_to)).unwrap();
+    /// pool.stop(); // drains first
+    /// assert_eq!(reply.wait().unwrap(), Ok(3));
+    /// pool.stop(); // idempotent
+    /// ```
     pub fn stop(&self) {
         self.shutdown(false);
     }
@@ -330,6 +443,15 @@ impl<W: Worker> Pool<W> {
     /// Closes the mailbox, cancels every queued job, lets each worker
     /// finish its current input, and joins them. Idempotent. See
     /// [Stop, kill and drop](Pool#stop-kill-and-drop).
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.kill(); // queued jobs are cancelled: their replies say so
+    /// pool.kill(); // idempotent
+    /// assert!(pool.submit(Job::new(1)).is_err());
+    /// ```
     pub fn kill(&self) {
         self.shutdown(true);
     }

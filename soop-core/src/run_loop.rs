@@ -62,6 +62,32 @@ struct LoopCrew {
 }
 
 /// What a run-loop worker sees of its pool.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use std::time::Duration;
+/// use soop_core::{Context, Pool};
+///
+/// let started = Arc::new(AtomicBool::new(false));
+/// let flag = Arc::clone(&started);
+/// let loops = Pool::builder()
+///     .workers(1)
+///     .run_loops(move || {
+///         let flag = Arc::clone(&flag);
+///         move |ctx: &Context<'_>| {
+///             flag.store(true, Ordering::Relaxed);
+///             // An hour-long sleep that the stop below cuts short.
+///             while !ctx.sleep(Duration::from_secs(3600)) {}
+///             Ok::<_, String>(())
+///         }
+///     })
+///     .unwrap();
+/// while !started.load(Ordering::Relaxed) {
+///     std::thread::yield_now();
+/// }
+/// loops.stop(); // returns as soon as the loop has seen it
+/// ```
 pub struct Context<'a> {
     core: &'a CrewCore,
     worker: usize,
@@ -69,17 +95,93 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// Whether the pool is stopping: the loop should return soon.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::time::Duration;
+    /// use soop_core::{Context, Pool};
+    ///
+    /// let started = Arc::new(AtomicBool::new(false));
+    /// let flag = Arc::clone(&started);
+    /// let loops = Pool::builder()
+    ///     .workers(1)
+    ///     .run_loops(move || {
+    ///         let flag = Arc::clone(&flag);
+    ///         move |ctx: &Context<'_>| {
+    ///             flag.store(true, Ordering::Relaxed);
+    ///             while !ctx.is_stopping() {
+    ///                 std::thread::yield_now(); // a poll of something, in real life
+    ///             }
+    ///             Ok::<_, String>(())
+    ///         }
+    ///     })
+    ///     .unwrap();
+    /// while !started.load(Ordering::Relaxed) {
+    ///     std::thread::yield_now();
+    /// }
+    /// loops.stop();
+    /// ```
     pub fn is_stopping(&self) -> bool {
         self.core.is_stopping()
     }
 
     /// Sleeps up to `duration`, waking early when the pool stops; returns
     /// whether it is stopping.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::time::Duration;
+    /// use soop_core::{Context, Pool};
+    ///
+    /// let started = Arc::new(AtomicBool::new(false));
+    /// let flag = Arc::clone(&started);
+    /// let loops = Pool::builder()
+    ///     .workers(1)
+    ///     .run_loops(move || {
+    ///         let flag = Arc::clone(&flag);
+    ///         move |ctx: &Context<'_>| {
+    ///             flag.store(true, Ordering::Relaxed);
+    ///             let stopping = ctx.sleep(Duration::from_secs(3600));
+    ///             assert!(stopping); // woken early by the stop
+    ///             Ok::<_, String>(())
+    ///         }
+    ///     })
+    ///     .unwrap();
+    /// while !started.load(Ordering::Relaxed) {
+    ///     std::thread::yield_now();
+    /// }
+    /// loops.stop();
+    /// ```
     pub fn sleep(&self, duration: Duration) -> bool {
         self.core.sleep(duration)
     }
 
     /// This worker's index in its pool.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use soop_core::{Context, Pool, restart::Policy};
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let record = Arc::clone(&seen);
+    /// let loops = Pool::builder()
+    ///     .workers(3)
+    ///     .policy(Policy::Transient) // a clean return is final
+    ///     .run_loops(move || {
+    ///         let record = Arc::clone(&record);
+    ///         move |ctx: &Context<'_>| {
+    ///             record.lock().unwrap().push(ctx.worker());
+    ///             Ok::<_, String>(())
+    ///         }
+    ///     })
+    ///     .unwrap();
+    /// loops.stop();
+    /// let mut indices = seen.lock().unwrap().clone();
+    /// indices.sort();
+    /// assert_eq!(indices, [0, 1, 2]);
+    /// ```
     pub fn worker(&self) -> usize {
         self.worker
     }
@@ -113,6 +215,32 @@ impl RunLoops {
     /// Tells every worker to stop and joins them. Idempotent; from inside
     /// one of its own workers it only tells them (see [`Pool`](crate::Pool)'s
     /// notes on stopping).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::time::Duration;
+    /// use soop_core::{Context, Pool};
+    ///
+    /// let started = Arc::new(AtomicBool::new(false));
+    /// let flag = Arc::clone(&started);
+    /// let loops = Pool::builder()
+    ///     .workers(1)
+    ///     .run_loops(move || {
+    ///         let flag = Arc::clone(&flag);
+    ///         move |ctx: &Context<'_>| {
+    ///             flag.store(true, Ordering::Relaxed);
+    ///             while !ctx.sleep(Duration::from_secs(3600)) {}
+    ///             Ok::<_, String>(())
+    ///         }
+    ///     })
+    ///     .unwrap();
+    /// while !started.load(Ordering::Relaxed) {
+    ///     std::thread::yield_now();
+    /// }
+    /// loops.stop();
+    /// loops.stop(); // idempotent
+    /// ```
     pub fn stop(&self) {
         self.crew.core.halt();
         if !self.crew.core.join_threads() {
@@ -121,6 +249,20 @@ impl RunLoops {
     }
 
     /// A snapshot of every worker's state and counts.
+    ///
+    /// ```
+    /// use soop_core::{Context, Pool, WorkerState, restart::Policy};
+    ///
+    /// let loops = Pool::builder()
+    ///     .workers(2)
+    ///     .policy(Policy::Temporary)
+    ///     .run_loops(|| |_: &Context<'_>| Ok::<_, String>(()))
+    ///     .unwrap();
+    /// loops.stop();
+    /// let status = loops.status();
+    /// assert_eq!(status.workers.len(), 2);
+    /// assert!(status.workers.iter().all(|w| w.state == WorkerState::Stopped));
+    /// ```
     pub fn status(&self) -> PoolStatus {
         PoolStatus {
             name: self.crew.core.name.to_string(),
@@ -131,6 +273,22 @@ impl RunLoops {
     }
 
     /// Why the group gave up, if it escalated.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::{Context, Pool, restart::Intensity};
+    ///
+    /// let loops = Pool::builder()
+    ///     .name("poller")
+    ///     .workers(1)
+    ///     .intensity(Intensity { max_restarts: 2, window: Duration::from_secs(60) })
+    ///     .run_loops(|| |_: &Context<'_>| Err::<(), _>("cannot connect"))
+    ///     .unwrap();
+    /// while loops.terminal().is_none() {
+    ///     std::thread::yield_now(); // the third failure in a minute escalates
+    /// }
+    /// assert_eq!(loops.terminal().unwrap().last_error, "cannot connect");
+    /// ```
     pub fn terminal(&self) -> Option<Escalation> {
         self.crew.core.terminal()
     }

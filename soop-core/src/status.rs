@@ -5,6 +5,15 @@ use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering};
 use crate::error::Escalation;
 
 /// What a worker is doing.
+///
+/// ```
+/// use soop_core::{Pool, WorkerState, from_fn};
+///
+/// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+/// assert_ne!(pool.status().workers[0].state, WorkerState::Stopped);
+/// pool.stop();
+/// assert_eq!(pool.status().workers[0].state, WorkerState::Stopped);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WorkerState {
     /// Waiting for input (spinning briefly, then parked).
@@ -18,6 +27,21 @@ pub enum WorkerState {
 }
 
 /// One worker's snapshot.
+///
+/// ```
+/// use soop_core::{Job, Pool, ReplySlots, from_fn};
+///
+/// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| if n == 0 { Err("zero") } else { Ok(n) })).unwrap();
+/// let slots = ReplySlots::new(2);
+/// for n in [0, 1] {
+///     let (reply_to, reply) = slots.pair();
+///     pool.submit(Job::with_reply(n, reply_to)).unwrap();
+///     let _ = reply.wait();
+/// }
+/// pool.stop();
+/// let worker = &pool.status().workers[0];
+/// assert_eq!((worker.processed, worker.failed, worker.restarts), (1, 1, 1));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkerStatus {
     /// The worker's index in its pool.
@@ -33,6 +57,14 @@ pub struct WorkerStatus {
 }
 
 /// A pool's snapshot, from [`Pool::status`](crate::Pool::status).
+///
+/// ```
+/// use soop_core::{Pool, from_fn};
+///
+/// let pool = Pool::builder().name("io").workers(2).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+/// let status = pool.status();
+/// assert_eq!((status.name.as_str(), status.workers.len(), status.terminal), ("io", 2, None));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PoolStatus {
     /// The pool's name.

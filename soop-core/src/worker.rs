@@ -47,6 +47,17 @@ pub trait Worker: Send + 'static {
 
 /// A closure as a worker, from [`from_fn`]. The closure is shared by all the
 /// pool's workers, so it is `Fn` and keeps no per-worker state.
+///
+/// ```
+/// use soop_core::{FnWorker, Pool, from_fn};
+///
+/// fn double(n: u32) -> Result<u32, String> {
+///     Ok(n * 2)
+/// }
+/// let pool: Pool<FnWorker<fn(u32) -> Result<u32, String>, u32, u32, String>> =
+///     Pool::builder().workers(1).build(from_fn(double as fn(u32) -> Result<u32, String>)).unwrap();
+/// assert_eq!(pool.run_inline(4), Ok(8));
+/// ```
 pub struct FnWorker<F, I, O, E> {
     f: Arc<F>,
     _types: PhantomData<fn(I) -> (O, E)>,
@@ -94,10 +105,39 @@ where
 }
 
 /// What a job's reply carries: the output, or why there is none.
+///
+/// ```
+/// use soop_core::{Outcome, Pool, Worker, from_fn};
+///
+/// struct Echo;
+/// impl Worker for Echo {
+///     type Input = u8;
+///     type Output = u8;
+///     type Error = String;
+///     fn handle(&mut self, n: u8) -> Result<u8, String> {
+///         Ok(n)
+///     }
+/// }
+/// let pool = Pool::builder().workers(1).build(|| Echo).unwrap();
+/// let outcome: Outcome<Echo> = pool.run_inline(7);
+/// assert_eq!(outcome, Ok(7));
+/// # let _ = from_fn(|n: u8| Ok::<_, String>(n));
+/// ```
 pub type Outcome<W> = Result<<W as Worker>::Output, JobError<<W as Worker>::Error>>;
 
 /// One input for a pool, with the slot its outcome goes to (if anyone
 /// waits for it).
+///
+/// ```
+/// use soop_core::{Job, Pool, ReplySlots, from_fn};
+///
+/// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n + 1))).unwrap();
+/// let slots = ReplySlots::new(1);
+/// let (reply_to, reply) = slots.pair();
+/// pool.submit(Job::with_reply(1, reply_to)).unwrap();
+/// pool.submit(Job::new(2)).unwrap(); // nobody waits for this one
+/// assert_eq!(reply.wait().unwrap(), Ok(2));
+/// ```
 pub struct Job<W: Worker> {
     /// The input.
     pub input: W::Input,
@@ -107,11 +147,30 @@ pub struct Job<W: Worker> {
 
 impl<W: Worker> Job<W> {
     /// A job nobody waits for.
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// let job = Job::new(5);
+    /// assert!(job.reply.is_none());
+    /// pool.submit(job).unwrap();
+    /// ```
     pub fn new(input: W::Input) -> Self {
         Job { input, reply: None }
     }
 
     /// A job whose outcome goes to `reply`.
+    ///
+    /// ```
+    /// use soop_core::{Job, JobError, Pool, ReplySlots, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Err::<u8, _>(format!("no {n}")))).unwrap();
+    /// let slots = ReplySlots::new(1);
+    /// let (reply_to, reply) = slots.pair();
+    /// pool.submit(Job::with_reply(3, reply_to)).unwrap();
+    /// assert_eq!(reply.wait().unwrap(), Err(JobError::Failed("no 3".to_string())));
+    /// ```
     pub fn with_reply(input: W::Input, reply: ReplyTo<Outcome<W>>) -> Self {
         Job {
             input,
@@ -120,6 +179,15 @@ impl<W: Worker> Job<W> {
     }
 
     /// The input, dropping the reply slot (its waiter sees it closed).
+    ///
+    /// ```
+    /// use soop_core::{Job, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|s: String| Ok::<_, String>(s))).unwrap();
+    /// pool.stop();
+    /// let refused = pool.submit(Job::new("undelivered".to_string())).unwrap_err();
+    /// assert_eq!(refused.into_inner().into_input(), "undelivered");
+    /// ```
     pub fn into_input(self) -> W::Input {
         self.input
     }

@@ -30,6 +30,21 @@ pub enum Backoff {
 /// each shortened by a random fraction of up to `jitter` (so that workers
 /// failing together do not restart together), and back to `base` after a
 /// quiet period of `reset_after` without failures.
+///
+/// ```
+/// use std::time::Duration;
+/// use soop_core::restart::{Backoff, Exponential};
+///
+/// let backoff = Backoff::Exponential(Exponential {
+///     base: Duration::from_millis(5),
+///     cap: Duration::from_millis(500),
+///     jitter: 0.1,
+///     reset_after: Duration::from_secs(10),
+/// });
+/// assert_eq!(backoff, Backoff::exponential(Duration::from_millis(5), Duration::from_millis(500))
+///     .with_jitter(0.1)
+///     .with_reset_after(Duration::from_secs(10)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Exponential {
     /// The first wait.
@@ -47,6 +62,16 @@ pub struct Exponential {
 impl Backoff {
     /// An exponential backoff from `base` up to `cap`, without jitter,
     /// resetting after ten times `cap` without failures.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::restart::Backoff;
+    ///
+    /// let Backoff::Exponential(e) = Backoff::exponential(Duration::from_millis(1), Duration::from_secs(1)) else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!((e.jitter, e.reset_after), (0.0, Duration::from_secs(10)));
+    /// ```
     pub fn exponential(base: Duration, cap: Duration) -> Backoff {
         Backoff::Exponential(Exponential {
             base,
@@ -58,6 +83,15 @@ impl Backoff {
 
     /// The same backoff with `jitter` (a fraction in `0.0..=1.0`); only
     /// exponential backoffs have jitter.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::restart::Backoff;
+    ///
+    /// // Only exponential backoffs take jitter; a fixed one is left as it is.
+    /// let fixed = Backoff::Fixed(Duration::from_millis(5));
+    /// assert_eq!(fixed.with_jitter(0.5), fixed);
+    /// ```
     pub fn with_jitter(self, jitter: f64) -> Backoff {
         match self {
             Backoff::Exponential(e) => Backoff::Exponential(Exponential { jitter, ..e }),
@@ -67,6 +101,16 @@ impl Backoff {
 
     /// The same backoff with another quiet period for the reset; only
     /// exponential backoffs reset.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::restart::Backoff;
+    ///
+    /// let b = Backoff::exponential(Duration::from_millis(1), Duration::from_millis(100))
+    ///     .with_reset_after(Duration::from_secs(60));
+    /// let Backoff::Exponential(e) = b else { unreachable!() };
+    /// assert_eq!(e.reset_after, Duration::from_secs(60));
+    /// ```
     pub fn with_reset_after(self, reset_after: Duration) -> Backoff {
         match self {
             Backoff::Exponential(e) => Backoff::Exponential(Exponential { reset_after, ..e }),

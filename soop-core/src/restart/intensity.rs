@@ -8,6 +8,13 @@ use std::time::{Duration, Instant};
 /// workers share one budget, as a supervisor's children do in OTP.
 ///
 /// Default: 10 restarts in 1 second.
+///
+/// ```
+/// use std::time::Duration;
+/// use soop_core::restart::Intensity;
+///
+/// assert_eq!(Intensity::default(), Intensity { max_restarts: 10, window: Duration::from_secs(1) });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Intensity {
     /// Restarts allowed within one window; at least 1.
@@ -26,6 +33,13 @@ impl Default for Intensity {
 }
 
 /// What to do about a failure.
+///
+/// ```
+/// use soop_core::restart::RestartDecision;
+///
+/// let decision = RestartDecision::Restart;
+/// assert_ne!(decision, RestartDecision::Escalate);
+/// ```
 #[must_use]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RestartDecision {

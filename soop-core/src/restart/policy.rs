@@ -27,6 +27,14 @@ pub enum Policy {
 impl Policy {
     /// Whether an exit restarts the worker: `failed` is true for a panic or
     /// an error, false for a clean return.
+    ///
+    /// ```
+    /// use soop_core::restart::Policy;
+    ///
+    /// assert!(Policy::Permanent.restarts(false)); // even after a clean exit
+    /// assert!(Policy::Transient.restarts(true) && !Policy::Transient.restarts(false));
+    /// assert!(!Policy::Temporary.restarts(true));
+    /// ```
     pub fn restarts(self, failed: bool) -> bool {
         match self {
             Policy::Permanent => true,
