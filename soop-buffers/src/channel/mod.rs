@@ -23,6 +23,13 @@ use crate::sync::Arc;
 use chan::Chan;
 
 /// The most slabs a channel may hold before senders block.
+///
+/// ```
+/// use soop_buffers::{BufferChannels, ConfigError, MAX_CAPACITY};
+///
+/// let err = BufferChannels::<u8>::builder().capacity(MAX_CAPACITY + 1).build().unwrap_err();
+/// assert!(matches!(err, ConfigError::TooLarge { what: "capacity", .. }));
+/// ```
 pub const MAX_CAPACITY: usize = 1 << 20;
 
 /// Creates one bounded channel of `capacity` slabs of `slab_len` items, with
@@ -80,6 +87,14 @@ pub struct BufferChannels<T, R: Recycle<T> = Clear> {
 impl<T> BufferChannels<T> {
     /// A builder with the defaults: 256 items per slab, 16 slabs per channel,
     /// [`Clear`] recycling.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let channels = BufferChannels::<u64>::builder().build().unwrap(); // 16 slabs of 256
+    /// let (_tx, rx) = channels.channel();
+    /// assert_eq!(rx.capacity(), 16);
+    /// ```
     pub fn builder() -> Builder<T> {
         Builder {
             slab_len: 256,
@@ -94,10 +109,30 @@ impl<T> BufferChannels<T> {
 
 /// Busy-wait checks a receiver makes before it parks, by default: a few
 /// microseconds, about the time a busy sender takes to fill a slab.
+///
+/// ```
+/// use soop_buffers::{BufferChannels, DEFAULT_SPIN_ROUNDS};
+///
+/// // Spin four times longer than the default before parking.
+/// let channels = BufferChannels::<u8>::builder().spin_before_park(4 * DEFAULT_SPIN_ROUNDS).build();
+/// assert!(channels.is_ok());
+/// ```
 pub const DEFAULT_SPIN_ROUNDS: u32 = 512;
 
 impl<T, R: Recycle<T>> BufferChannels<T, R> {
     /// A new channel drawing its slabs from this factory's pool.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let channels = BufferChannels::<u32>::builder().slab_len(4).build().unwrap();
+    /// let (mut a_tx, a_rx) = channels.channel();
+    /// let (mut b_tx, b_rx) = channels.channel(); // same slab pool, separate queue
+    /// a_tx.send(1).unwrap();
+    /// b_tx.send(2).unwrap();
+    /// drop((a_tx, b_tx));
+    /// assert_eq!((a_rx.recv(), b_rx.recv()), (Ok(1), Ok(2)));
+    /// ```
     pub fn channel(&self) -> (Sender<T, R>, Receiver<T, R>) {
         let chan = Arc::new(Chan::new(
             self.pool.clone(),
@@ -109,6 +144,15 @@ impl<T, R: Recycle<T>> BufferChannels<T, R> {
 
     /// A new channel whose sending half is a [`SharedSender`]: usable from
     /// many threads at once, never holding items back.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let channels = BufferChannels::<u32>::builder().build().unwrap();
+    /// let (tx, rx) = channels.shared_channel();
+    /// tx.send(7).unwrap(); // visible at once: a shared sender holds nothing back
+    /// assert_eq!(rx.try_recv(), Ok(7));
+    /// ```
     pub fn shared_channel(&self) -> (SharedSender<T, R>, Receiver<T, R>) {
         let chan = Arc::new(Chan::new(
             self.pool.clone(),
@@ -119,11 +163,34 @@ impl<T, R: Recycle<T>> BufferChannels<T, R> {
     }
 
     /// The slab pool shared by this factory's channels.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let channels = BufferChannels::<u8>::builder().slab_len(32).build().unwrap();
+    /// let mut slab = channels.pool().get(); // a slab of the channels' own kind
+    /// slab.push(1).unwrap();
+    /// assert_eq!(slab.capacity(), 32);
+    /// ```
     pub fn pool(&self) -> &SlabPool<T, R> {
         &self.pool
     }
 
     /// The pool's counters: how many slabs were allocated and reused.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let channels = BufferChannels::<u8>::builder().slab_len(8).build().unwrap();
+    /// let (mut tx, rx) = channels.channel();
+    /// for round in 0..3 {
+    ///     tx.send(round).unwrap();
+    ///     tx.flush().unwrap();
+    ///     assert_eq!(rx.recv(), Ok(round));
+    /// }
+    /// let stats = channels.stats();
+    /// assert!(stats.reused >= 1); // later rounds took the slab the first gave back
+    /// ```
     pub fn stats(&self) -> PoolStats {
         self.pool.stats()
     }
@@ -140,6 +207,19 @@ impl<T, R: Recycle<T>> std::fmt::Debug for BufferChannels<T, R> {
 
 /// Configures a [`BufferChannels`] factory; [`build`](Builder::build) checks
 /// the values.
+///
+/// ```
+/// use soop_buffers::{BufferChannels, InPlace};
+///
+/// let lines = BufferChannels::<String>::builder()
+///     .slab_len(512)
+///     .capacity(8)
+///     .max_idle(32)
+///     .recycle(InPlace::default()) // Strings keep their buffers between uses
+///     .build()
+///     .unwrap();
+/// # drop(lines);
+/// ```
 #[derive(Debug)]
 pub struct Builder<T, R = Clear> {
     slab_len: usize,
@@ -153,12 +233,29 @@ pub struct Builder<T, R = Clear> {
 impl<T, R: Recycle<T>> Builder<T, R> {
     /// Items per slab. Default 256. Larger slabs batch more and delay a lone
     /// item no longer (see [`Sender`]).
+    ///
+    /// ```
+    /// use soop_buffers::{BufferChannels, ConfigError};
+    ///
+    /// assert!(BufferChannels::<u8>::builder().slab_len(1).build().is_ok());
+    /// let err = BufferChannels::<u8>::builder().slab_len(0).build().unwrap_err();
+    /// assert_eq!(err, ConfigError::Zero { what: "slab_len" });
+    /// ```
     pub fn slab_len(mut self, slab_len: usize) -> Self {
         self.slab_len = slab_len;
         self
     }
 
     /// Shipped slabs a channel holds before senders block. Default 16.
+    ///
+    /// ```
+    /// use soop_buffers::{BufferChannels, ConfigError};
+    ///
+    /// let (_tx, rx) = BufferChannels::<u8>::builder().capacity(2).build().unwrap().channel();
+    /// assert_eq!(rx.capacity(), 2);
+    /// let err = BufferChannels::<u8>::builder().capacity(0).build().unwrap_err();
+    /// assert_eq!(err, ConfigError::Zero { what: "capacity" });
+    /// ```
     pub fn capacity(mut self, capacity: usize) -> Self {
         self.capacity = capacity;
         self
@@ -166,6 +263,17 @@ impl<T, R: Recycle<T>> Builder<T, R> {
 
     /// Free slabs the pool keeps. Default: four times the capacity, at
     /// least 16, enough for a few channels in steady state.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// // Keep no free slabs: every slab is freed when it comes back.
+    /// let channels = BufferChannels::<u8>::builder().slab_len(1).max_idle(0).build().unwrap();
+    /// let (mut tx, rx) = channels.channel();
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.recv(), Ok(1));
+    /// assert_eq!(channels.stats().idle, 0);
+    /// ```
     pub fn max_idle(mut self, max_idle: usize) -> Self {
         self.max_idle = Some(max_idle);
         self
@@ -176,12 +284,30 @@ impl<T, R: Recycle<T>> Builder<T, R> {
     /// processor between them). 0 parks at once, spending no CPU on waiting
     /// at the cost of a wake-up per item when traffic is light. Default
     /// [`DEFAULT_SPIN_ROUNDS`].
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// // Park at once: an idle receiver costs no CPU at all.
+    /// let channels = BufferChannels::<u8>::builder().spin_before_park(0).build().unwrap();
+    /// # drop(channels);
+    /// ```
     pub fn spin_before_park(mut self, rounds: u32) -> Self {
         self.spin_rounds = rounds;
         self
     }
 
     /// The recycling policy. Default [`Clear`].
+    ///
+    /// ```
+    /// use soop_buffers::{BufferChannels, InPlace};
+    ///
+    /// let channels = BufferChannels::<String>::builder().slab_len(2).recycle(InPlace::default()).build().unwrap();
+    /// let (mut tx, rx) = channels.channel();
+    /// tx.send_with(|s| s.push_str("reused buffer")).unwrap();
+    /// tx.flush().unwrap();
+    /// assert_eq!(rx.recv().unwrap(), "reused buffer");
+    /// ```
     pub fn recycle<P: Recycle<T>>(self, policy: P) -> Builder<T, P> {
         Builder {
             slab_len: self.slab_len,

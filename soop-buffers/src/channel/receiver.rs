@@ -57,6 +57,17 @@ impl<T, R: Recycle<T>> Receiver<T, R> {
     ///
     /// # Errors
     /// [`TryRecvError::Empty`] or [`TryRecvError::Closed`].
+    ///
+    /// ```
+    /// use soop_buffers::TryRecvError;
+    ///
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(2, 4).unwrap();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// tx.send(1).unwrap();
+    /// drop(tx); // ships the slab, then closes
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
         self.chan.recv(Wait::Never).map_err(|fail| match fail {
             Fail::NotNow => TryRecvError::Empty,
@@ -85,6 +96,15 @@ impl<T, R: Recycle<T>> Receiver<T, R> {
     ///
     /// # Errors
     /// As [`recv_timeout`](Receiver::recv_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use soop_buffers::RecvTimeoutError;
+    ///
+    /// let (_tx, rx) = soop_buffers::bounded::<u8>(2, 4).unwrap();
+    /// let soon = Instant::now() + Duration::from_millis(1);
+    /// assert_eq!(rx.recv_deadline(soon), Err(RecvTimeoutError::Timeout));
+    /// ```
     pub fn recv_deadline(&self, deadline: Instant) -> Result<T, RecvTimeoutError> {
         self.recv_until(Wait::Until(Some(deadline)))
     }
@@ -111,6 +131,13 @@ impl<T, R: Recycle<T>> Receiver<T, R> {
     ///
     /// # Errors
     /// [`TryRecvError::Empty`] or [`TryRecvError::Closed`].
+    ///
+    /// ```
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(2, 4).unwrap();
+    /// assert!(rx.try_recv_slab().is_err());
+    /// tx.send_batch([1, 2, 3, 4]).unwrap(); // a full slab ships by itself
+    /// assert_eq!(&rx.try_recv_slab().unwrap()[..], &[1, 2, 3, 4]);
+    /// ```
     pub fn try_recv_slab(&self) -> Result<Slab<T, R>, TryRecvError> {
         self.chan.recv_slab(Wait::Never).map_err(|fail| match fail {
             Fail::NotNow => TryRecvError::Empty,
@@ -122,6 +149,15 @@ impl<T, R: Recycle<T>> Receiver<T, R> {
     ///
     /// # Errors
     /// [`RecvTimeoutError::Timeout`] or [`RecvTimeoutError::Closed`].
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(2, 2).unwrap();
+    /// tx.send_batch([5, 6]).unwrap();
+    /// let slab = rx.recv_slab_deadline(Instant::now() + Duration::from_secs(60)).unwrap();
+    /// assert_eq!(slab.len(), 2);
+    /// ```
     pub fn recv_slab_deadline(&self, deadline: Instant) -> Result<Slab<T, R>, RecvTimeoutError> {
         self.chan
             .recv_slab(Wait::Until(Some(deadline)))
@@ -136,6 +172,17 @@ impl<T, R: Recycle<T>> Receiver<T, R> {
     ///
     /// # Errors
     /// [`RecvError`] when the channel is closed and drained.
+    ///
+    /// ```
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(2, 3).unwrap();
+    /// tx.send_batch([1, 2, 3, 4]).unwrap();
+    /// drop(tx);
+    /// let mut buf = Vec::new();
+    /// assert_eq!(rx.recv_into(&mut buf), Ok(3)); // one whole slab
+    /// assert_eq!(rx.recv_into(&mut buf), Ok(1)); // the last, partial one
+    /// assert_eq!(buf, [1, 2, 3, 4]);
+    /// assert!(rx.recv_into(&mut buf).is_err());
+    /// ```
     pub fn recv_into(&self, buf: &mut Vec<T>) -> Result<usize, RecvError> {
         let mut slab = self.recv_slab()?;
         let taken = slab.len();
@@ -164,6 +211,12 @@ impl<T, R: Recycle<T>> Receiver<T, R> {
     }
 
     /// An iterator over the items shipped now; it never blocks.
+    ///
+    /// ```
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(4, 2).unwrap();
+    /// tx.send_batch([1, 2, 3]).unwrap(); // [1, 2] shipped; 3 still in the sender's slab
+    /// assert_eq!(rx.try_iter().collect::<Vec<_>>(), [1, 2]);
+    /// ```
     pub fn try_iter(&self) -> TryIter<'_, T, R> {
         TryIter { receiver: self }
     }
@@ -185,22 +238,51 @@ impl<T, R: Recycle<T>> Receiver<T, R> {
     }
 
     /// Whether the channel is closed to senders.
+    ///
+    /// ```
+    /// let (tx, rx) = soop_buffers::bounded::<u8>(1, 1).unwrap();
+    /// drop(tx);
+    /// assert!(!rx.is_closed()); // senders gone is not a close
+    /// rx.close();
+    /// assert!(rx.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.chan.is_closed()
     }
 
     /// Items shipped and not yet received.
+    ///
+    /// ```
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(4, 2).unwrap();
+    /// tx.send_batch([1, 2, 3]).unwrap();
+    /// assert_eq!(rx.len(), 2); // the third is still in the sender's slab
+    /// tx.flush().unwrap();
+    /// assert_eq!(rx.len(), 3);
+    /// ```
     pub fn len(&self) -> usize {
         self.chan.len()
     }
 
     /// Whether no shipped item waits. Items still in senders' slabs do not
     /// count.
+    ///
+    /// ```
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(4, 8).unwrap();
+    /// tx.send(1).unwrap();
+    /// assert!(rx.is_empty()); // buffered by the sender, not shipped
+    /// tx.flush().unwrap();
+    /// assert!(!rx.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// How many shipped slabs the channel holds before senders block.
+    ///
+    /// ```
+    /// let (_tx, rx) = soop_buffers::bounded::<u8>(6, 100).unwrap();
+    /// assert_eq!(rx.capacity(), 6); // slabs, not items
+    /// ```
     pub fn capacity(&self) -> usize {
         self.chan.capacity()
     }
@@ -242,6 +324,14 @@ impl<T, R: Recycle<T>> std::fmt::Debug for Receiver<T, R> {
 /// drain a channel; items it has taken but not yielded go back to the head
 /// of the channel when it is dropped, so breaking out of a loop loses
 /// nothing.
+///
+/// ```
+/// let (mut tx, rx) = soop_buffers::bounded::<u32>(4, 16).unwrap();
+/// let producer = std::thread::spawn(move || tx.send_batch(0..100).unwrap());
+/// let total: u32 = rx.iter().sum(); // ends once the sender is gone and all is read
+/// producer.join().unwrap();
+/// assert_eq!(total, 4950);
+/// ```
 pub struct Iter<'a, T, R: Recycle<T> = Clear> {
     receiver: &'a Receiver<T, R>,
     /// The slab being yielded, reversed so that `pop` gives send order.
@@ -293,6 +383,13 @@ fn give_back_unread<T, R: Recycle<T>>(receiver: &Receiver<T, R>, current: &mut O
 
 /// A non-blocking iterator over a [`Receiver`]'s items, from
 /// [`Receiver::try_iter`].
+///
+/// ```
+/// let (mut tx, rx) = soop_buffers::bounded::<u8>(4, 2).unwrap();
+/// tx.send_batch([1, 2]).unwrap();
+/// let now: Vec<u8> = rx.try_iter().collect(); // what is there, no waiting
+/// assert_eq!(now, [1, 2]);
+/// ```
 #[derive(Debug)]
 pub struct TryIter<'a, T, R: Recycle<T> = Clear> {
     receiver: &'a Receiver<T, R>,
@@ -307,6 +404,14 @@ impl<T, R: Recycle<T>> Iterator for TryIter<'_, T, R> {
 
 /// An owning blocking iterator over a [`Receiver`]'s items; slab by slab,
 /// as [`Iter`].
+///
+/// ```
+/// let (mut tx, rx) = soop_buffers::bounded::<u8>(4, 2).unwrap();
+/// tx.send_batch([1, 2, 3]).unwrap();
+/// drop(tx);
+/// let all: Vec<u8> = rx.into_iter().collect();
+/// assert_eq!(all, [1, 2, 3]);
+/// ```
 pub struct IntoIter<T, R: Recycle<T> = Clear> {
     receiver: Receiver<T, R>,
     current: Option<Slab<T, R>>,

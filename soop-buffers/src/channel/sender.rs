@@ -112,6 +112,15 @@ impl<T, R: Recycle<T>> Sender<T, R> {
     ///
     /// # Errors
     /// As [`send_timeout`](Sender::send_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(1, 1).unwrap();
+    /// tx.send_deadline(1, Instant::now() + Duration::from_secs(1)).unwrap();
+    /// drop(rx);
+    /// assert!(tx.send_deadline(2, Instant::now() + Duration::from_secs(1)).unwrap_err().is_closed());
+    /// ```
     pub fn send_deadline(&mut self, item: T, deadline: Instant) -> Result<(), SendTimeoutError<T>> {
         self.put_until(item, Wait::Until(Some(deadline)))
     }
@@ -186,6 +195,16 @@ impl<T, R: Recycle<T>> Sender<T, R> {
     ///
     /// # Errors
     /// [`SendError`] with the unshipped slab when the channel is closed.
+    ///
+    /// ```
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(2, 64).unwrap();
+    /// tx.send(1).unwrap();
+    /// tx.flush().unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// tx.send(2).unwrap();
+    /// drop(rx);
+    /// assert_eq!(&tx.flush().unwrap_err().into_inner()[..], &[2]); // the unshipped slab comes back
+    /// ```
     pub fn flush(&mut self) -> Result<(), SendError<Slab<T, R>>> {
         match self.ship(Wait::FOREVER) {
             Err(Fail::Closed) => match self.slab.take() {
@@ -198,6 +217,15 @@ impl<T, R: Recycle<T>> Sender<T, R> {
 
     /// Ships this sender's slab, then closes the channel for every sender.
     /// Receivers still get everything shipped before the close. Idempotent.
+    ///
+    /// ```
+    /// let (mut tx, rx) = soop_buffers::bounded::<u8>(2, 64).unwrap();
+    /// let mut other = tx.clone();
+    /// tx.send(1).unwrap();
+    /// tx.close(); // ships, then closes for every sender
+    /// assert!(other.send(2).is_err());
+    /// assert_eq!(rx.recv(), Ok(1));
+    /// ```
     pub fn close(&mut self) {
         let _ = self.flush();
         self.chan.close();
@@ -205,16 +233,40 @@ impl<T, R: Recycle<T>> Sender<T, R> {
 
     /// Whether the channel is closed (by a `close` or by every receiver
     /// leaving).
+    ///
+    /// ```
+    /// let (tx, rx) = soop_buffers::bounded::<u8>(1, 1).unwrap();
+    /// assert!(!tx.is_closed());
+    /// drop(rx);
+    /// assert!(tx.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.chan.is_closed()
     }
 
     /// Items waiting in this sender's own slab, not yet shipped.
+    ///
+    /// ```
+    /// let (mut tx, _rx) = soop_buffers::bounded::<u8>(2, 64).unwrap();
+    /// tx.send(1).unwrap();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(tx.buffered(), 2);
+    /// tx.flush().unwrap();
+    /// assert_eq!(tx.buffered(), 0);
+    /// ```
     pub fn buffered(&self) -> usize {
         self.slab.as_ref().map_or(0, |slab| slab.len())
     }
 
     /// Items shipped and not yet received, across all senders.
+    ///
+    /// ```
+    /// let (mut tx, _rx) = soop_buffers::bounded::<u8>(2, 64).unwrap();
+    /// tx.send(1).unwrap();
+    /// assert_eq!(tx.queued(), 0); // still in our slab
+    /// tx.flush().unwrap();
+    /// assert_eq!(tx.queued(), 1);
+    /// ```
     pub fn queued(&self) -> usize {
         self.chan.len()
     }
@@ -222,6 +274,12 @@ impl<T, R: Recycle<T>> Sender<T, R> {
     /// How many receivers are blocked waiting right now: a snapshot, for
     /// diagnostics and tests. While it is above zero, every send ships at
     /// once.
+    ///
+    /// ```
+    /// let (tx, rx) = soop_buffers::bounded::<u8>(2, 64).unwrap();
+    /// assert_eq!(tx.parked_receivers(), 0); // nobody is waiting yet
+    /// # drop(rx);
+    /// ```
     pub fn parked_receivers(&self) -> usize {
         self.chan.parked_receivers()
     }

@@ -50,6 +50,16 @@ impl<T, R: Recycle<T>> SharedSender<T, R> {
     ///
     /// # Errors
     /// [`SendError`] with the item when the channel is closed.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let (tx, rx) = BufferChannels::<&str>::builder().build().unwrap().shared_channel();
+    /// tx.send("now").unwrap();
+    /// assert_eq!(rx.try_recv(), Ok("now"));
+    /// drop(rx);
+    /// assert_eq!(tx.send("late").unwrap_err().into_inner(), "late");
+    /// ```
     pub fn send(&self, item: T) -> Result<(), SendError<T>> {
         self.chan
             .push(item, Wait::FOREVER)
@@ -85,6 +95,15 @@ impl<T, R: Recycle<T>> SharedSender<T, R> {
     /// # Errors
     /// [`SendTimeoutError::Timeout`] or [`SendTimeoutError::Closed`], with
     /// the item.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let (tx, _rx) = BufferChannels::<u8>::builder().slab_len(1).capacity(1).build().unwrap().shared_channel();
+    /// tx.send(1).unwrap(); // the channel is full now
+    /// assert!(tx.send_timeout(2, Duration::from_millis(1)).unwrap_err().is_timeout());
+    /// ```
     pub fn send_timeout(&self, item: T, timeout: Duration) -> Result<(), SendTimeoutError<T>> {
         self.push_until(item, Wait::timeout(timeout))
     }
@@ -94,27 +113,70 @@ impl<T, R: Recycle<T>> SharedSender<T, R> {
     ///
     /// # Errors
     /// As [`send_timeout`](SharedSender::send_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let (tx, rx) = BufferChannels::<u8>::builder().build().unwrap().shared_channel();
+    /// tx.send_deadline(3, Instant::now() + Duration::from_secs(1)).unwrap();
+    /// assert_eq!(rx.recv(), Ok(3));
+    /// ```
     pub fn send_deadline(&self, item: T, deadline: Instant) -> Result<(), SendTimeoutError<T>> {
         self.push_until(item, Wait::Until(Some(deadline)))
     }
 
     /// Closes the channel for every sender; receivers still get what was
     /// sent. Idempotent.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let (tx, rx) = BufferChannels::<u8>::builder().build().unwrap().shared_channel();
+    /// tx.send(1).unwrap();
+    /// tx.close();
+    /// assert!(tx.send(2).is_err());
+    /// assert_eq!(rx.recv(), Ok(1)); // what was sent before the close still arrives
+    /// ```
     pub fn close(&self) {
         self.chan.close();
     }
 
     /// Whether the channel is closed.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let (tx, rx) = BufferChannels::<u8>::builder().build().unwrap().shared_channel();
+    /// rx.close();
+    /// assert!(tx.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.chan.is_closed()
     }
 
     /// Items sent and not yet received.
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let (tx, _rx) = BufferChannels::<u8>::builder().build().unwrap().shared_channel();
+    /// tx.send(1).unwrap();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(tx.queued(), 2);
+    /// ```
     pub fn queued(&self) -> usize {
         self.chan.len()
     }
 
     /// How many receivers are blocked waiting right now (a snapshot).
+    ///
+    /// ```
+    /// use soop_buffers::BufferChannels;
+    ///
+    /// let (tx, _rx) = BufferChannels::<u8>::builder().build().unwrap().shared_channel();
+    /// assert_eq!(tx.parked_receivers(), 0);
+    /// ```
     pub fn parked_receivers(&self) -> usize {
         self.chan.parked_receivers()
     }
