@@ -6,6 +6,13 @@ use crate::slab::Slab;
 use crate::sync::{Arc, AtomicU64, Mutex, Ordering, lock};
 
 /// The largest slab length accepted, so that a typo cannot reserve gigabytes.
+///
+/// ```
+/// use soop_buffers::{MAX_SLAB_LEN, SlabPool};
+///
+/// assert!(SlabPool::<u8>::new(MAX_SLAB_LEN, 1).is_ok());
+/// assert!(SlabPool::<u8>::new(MAX_SLAB_LEN + 1, 1).is_err());
+/// ```
 pub const MAX_SLAB_LEN: usize = 1 << 20;
 
 /// A pool of recycled slabs of one fixed capacity.
@@ -35,6 +42,16 @@ pub struct SlabPool<T, R: Recycle<T> = Clear> {
 }
 
 /// Counters that make reuse provable.
+///
+/// ```
+/// use soop_buffers::SlabPool;
+///
+/// let pool = SlabPool::<u8>::new(8, 1).unwrap();
+/// let (a, b) = (pool.get(), pool.get()); // two allocated
+/// drop((a, b)); // one kept, one freed: max_idle is 1
+/// let stats = pool.stats();
+/// assert_eq!((stats.allocated, stats.discarded, stats.idle), (2, 1, 1));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PoolStats {
     /// Slabs allocated because the free list was empty.
@@ -91,6 +108,17 @@ impl<T, R: Recycle<T>> SlabPool<T, R> {
     ///
     /// # Errors
     /// As [`SlabPool::new`].
+    ///
+    /// ```
+    /// use soop_buffers::{InPlace, SlabPool};
+    ///
+    /// let pool = SlabPool::with_policy(4, 2, InPlace::default()).unwrap();
+    /// let mut slab = pool.get();
+    /// slab.push_with(|s: &mut String| s.push_str("hello")).unwrap();
+    /// drop(slab); // the String is kept, emptied, for the next push_with
+    /// let mut again = pool.get();
+    /// again.push_with(|s: &mut String| assert!(s.is_empty() && s.capacity() >= 5)).unwrap();
+    /// ```
     pub fn with_policy(slab_len: usize, max_idle: usize, policy: R) -> Result<Self, ConfigError> {
         if slab_len == 0 {
             return Err(ConfigError::Zero { what: "slab_len" });
@@ -116,6 +144,15 @@ impl<T, R: Recycle<T>> SlabPool<T, R> {
     }
 
     /// An empty slab: from the free list, or newly allocated if it is empty.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let pool = SlabPool::<u32>::new(16, 4).unwrap();
+    /// let slab = pool.get();
+    /// assert!(slab.is_empty());
+    /// assert_eq!(slab.capacity(), 16);
+    /// ```
     pub fn get(&self) -> Slab<T, R> {
         let parts = lock(&self.shared.free).pop();
         let parts = match parts {
@@ -165,11 +202,27 @@ impl<T, R: Recycle<T>> SlabPool<T, R> {
     }
 
     /// How many items each slab holds.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// assert_eq!(SlabPool::<u8>::new(64, 0).unwrap().slab_len(), 64);
+    /// ```
     pub fn slab_len(&self) -> usize {
         self.shared.slab_len
     }
 
     /// A snapshot of the pool's counters.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let pool = SlabPool::<u8>::new(8, 4).unwrap();
+    /// drop(pool.get());
+    /// drop(pool.get());
+    /// let stats = pool.stats();
+    /// assert_eq!((stats.allocated, stats.reused, stats.idle), (1, 1, 1));
+    /// ```
     pub fn stats(&self) -> PoolStats {
         PoolStats {
             allocated: self.shared.allocated.load(Ordering::Relaxed),

@@ -10,6 +10,23 @@
 ///
 /// Implementations must be cheap and must not panic: they run whenever a
 /// slab is dropped.
+///
+/// ```
+/// use soop_buffers::{Recycle, SlabPool};
+///
+/// /// Keeps `Vec`s of up to 1,024 elements for reuse, emptied.
+/// struct SmallVecs;
+/// impl Recycle<Vec<u8>> for SmallVecs {
+///     fn recycle(&self, v: &mut Vec<u8>) -> bool {
+///         v.clear();
+///         v.capacity() <= 1024
+///     }
+/// }
+/// let pool = SlabPool::with_policy(8, 2, SmallVecs).unwrap();
+/// let mut slab = pool.get();
+/// slab.push(vec![1, 2, 3]).unwrap();
+/// drop(slab); // the Vec is kept as a husk
+/// ```
 pub trait Recycle<T>: Send + Sync + 'static {
     /// Cleans `element` for reuse and returns `true` to keep it as a husk, or
     /// returns `false` to drop it.
@@ -18,6 +35,27 @@ pub trait Recycle<T>: Send + Sync + 'static {
 
 /// A recycling policy that can also make a fresh element, for
 /// [`push_with`](crate::Slab::push_with) when no husk is at hand.
+///
+/// ```
+/// use soop_buffers::{Recycle, Refill, SlabPool};
+///
+/// struct Buffers;
+/// impl Recycle<Vec<u8>> for Buffers {
+///     fn recycle(&self, v: &mut Vec<u8>) -> bool {
+///         v.clear();
+///         true
+///     }
+/// }
+/// impl Refill<Vec<u8>> for Buffers {
+///     fn new_element(&self) -> Vec<u8> {
+///         Vec::with_capacity(64)
+///     }
+/// }
+/// let pool = SlabPool::with_policy(2, 2, Buffers).unwrap();
+/// let mut slab = pool.get();
+/// slab.push_with(|buf| buf.extend_from_slice(b"abc")).unwrap(); // a fresh element: none to reuse yet
+/// assert_eq!(slab[0], b"abc");
+/// ```
 pub trait Refill<T>: Recycle<T> {
     /// A new, empty element.
     fn new_element(&self) -> T;
@@ -51,6 +89,26 @@ impl<T: Default> Refill<T> for Clear {
 }
 
 /// A value that can be emptied in place, keeping its allocation.
+///
+/// ```
+/// use soop_buffers::{InPlace, Reset, SlabPool};
+///
+/// /// A line buffer that keeps its allocation between uses.
+/// #[derive(Default)]
+/// struct Line(String);
+/// impl Reset for Line {
+///     fn reset(&mut self) {
+///         self.0.clear();
+///     }
+///     fn retained(&self) -> usize {
+///         self.0.capacity()
+///     }
+/// }
+/// let pool = SlabPool::with_policy(4, 2, InPlace::default()).unwrap();
+/// let mut slab = pool.get();
+/// slab.push_with(|line: &mut Line| line.0.push_str("GET /")).unwrap();
+/// assert_eq!(slab[0].0, "GET /");
+/// ```
 pub trait Reset {
     /// Empties the value, keeping whatever allocation it holds.
     fn reset(&mut self);

@@ -42,6 +42,19 @@ pub struct ReplySlots<T> {
 }
 
 /// Counters that make slot reuse provable.
+///
+/// ```
+/// use soop_buffers::ReplySlots;
+///
+/// let slots = ReplySlots::<u8>::new(4);
+/// for n in 0..3 {
+///     let (reply_to, reply) = slots.pair();
+///     let _ = reply_to.complete(n);
+///     assert_eq!(reply.wait(), Ok(n));
+/// }
+/// let stats = slots.stats();
+/// assert_eq!((stats.allocated, stats.reused), (1, 2)); // one slot, used three times
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ReplyStats {
     /// Slots allocated because none was free.
@@ -90,6 +103,15 @@ enum Value<T> {
 }
 
 /// What became of a value given to [`ReplyTo::complete`].
+///
+/// ```
+/// use soop_buffers::{Completion, ReplySlots};
+///
+/// let slots = ReplySlots::new(2);
+/// let (reply_to, reply) = slots.pair();
+/// assert_eq!(reply_to.complete(1), Completion::Delivered);
+/// assert_eq!(reply.wait(), Ok(1));
+/// ```
 #[must_use = "an abandoned value comes back and may need handling"]
 #[derive(Debug, PartialEq, Eq)]
 pub enum Completion<T> {
@@ -101,6 +123,14 @@ pub enum Completion<T> {
 
 impl<T> ReplySlots<T> {
     /// A pool keeping at most `max_idle` free slots (0 keeps none).
+    ///
+    /// ```
+    /// use soop_buffers::ReplySlots;
+    ///
+    /// let slots = ReplySlots::<u8>::new(0); // keep no free slot: each pair allocates
+    /// drop(slots.pair());
+    /// assert_eq!(slots.stats().idle, 0);
+    /// ```
     pub fn new(max_idle: usize) -> Self {
         ReplySlots {
             shared: Arc::new(SlotsShared {
@@ -113,6 +143,18 @@ impl<T> ReplySlots<T> {
     }
 
     /// A fresh pair over a free slot (allocating one only if none is free).
+    ///
+    /// ```
+    /// use soop_buffers::ReplySlots;
+    ///
+    /// let slots = ReplySlots::new(8);
+    /// let (reply_to, reply) = slots.pair();
+    /// let worker = std::thread::spawn(move || {
+    ///     let _ = reply_to.complete("done");
+    /// });
+    /// assert_eq!(reply.wait(), Ok("done"));
+    /// worker.join().unwrap();
+    /// ```
     pub fn pair(&self) -> (ReplyTo<T>, Reply<T>) {
         let recycled = lock(&self.shared.free).pop();
         let slot = match recycled {
@@ -150,6 +192,15 @@ impl<T> ReplySlots<T> {
     }
 
     /// A snapshot of the pool's counters.
+    ///
+    /// ```
+    /// use soop_buffers::ReplySlots;
+    ///
+    /// let slots = ReplySlots::<u8>::new(8);
+    /// let pairs: Vec<_> = (0..3).map(|_| slots.pair()).collect();
+    /// drop(pairs);
+    /// assert_eq!((slots.stats().allocated, slots.stats().idle), (3, 3));
+    /// ```
     pub fn stats(&self) -> ReplyStats {
         ReplyStats {
             allocated: self.shared.allocated.load(Ordering::Relaxed),
@@ -178,6 +229,15 @@ impl<T> std::fmt::Debug for ReplySlots<T> {
 
 /// The answering side of a reply slot: completes it once, or, dropped
 /// unused, tells the waiter no reply will come.
+///
+/// ```
+/// use soop_buffers::{ReplyError, ReplySlots};
+///
+/// let slots = ReplySlots::<u8>::new(2);
+/// let (reply_to, reply) = slots.pair();
+/// drop(reply_to); // dropped unused: the waiter learns no reply will come
+/// assert_eq!(reply.wait(), Err(ReplyError::Closed));
+/// ```
 pub struct ReplyTo<T> {
     /// `None` once completed, so `Drop` knows there is nothing to report.
     slot: Option<Arc<Slot<T>>>,
@@ -214,6 +274,16 @@ impl<T> ReplyTo<T> {
 
     /// Whether the waiting side has gone, so that a value would come back
     /// unread. Useful to skip work nobody waits for.
+    ///
+    /// ```
+    /// use soop_buffers::ReplySlots;
+    ///
+    /// let slots = ReplySlots::<u8>::new(2);
+    /// let (reply_to, reply) = slots.pair();
+    /// assert!(!reply_to.is_abandoned());
+    /// drop(reply);
+    /// assert!(reply_to.is_abandoned()); // skip the work: nobody waits
+    /// ```
     pub fn is_abandoned(&self) -> bool {
         self.slot.as_ref().is_none_or(|slot| {
             // Acquire: pairs with the Release in `Reply::drop`; a stale
@@ -298,6 +368,16 @@ impl<T> std::fmt::Debug for ReplyTo<T> {
 /// deadline, without blocking, or as a [`Future`].
 ///
 /// Dropping it (or taking the value) frees the slot for reuse.
+///
+/// ```
+/// use soop_buffers::ReplySlots;
+///
+/// let slots = ReplySlots::new(2);
+/// let (reply_to, mut reply) = slots.pair();
+/// assert!(reply.try_take().is_err()); // not yet
+/// let _ = reply_to.complete(3);
+/// assert_eq!(reply.try_take(), Ok(3));
+/// ```
 pub struct Reply<T> {
     slot: Arc<Slot<T>>,
     generation: u64,
@@ -312,6 +392,16 @@ impl<T> Reply<T> {
     /// [`ReplyError::Closed`] when the `ReplyTo` was dropped without a value;
     /// [`ReplyError::Taken`] when it was already taken (by `try_take` or by
     /// polling).
+    ///
+    /// ```
+    /// use soop_buffers::{ReplyError, ReplySlots};
+    ///
+    /// let slots = ReplySlots::new(2);
+    /// let (reply_to, mut reply) = slots.pair();
+    /// let _ = reply_to.complete(4);
+    /// assert_eq!(reply.try_take(), Ok(4));
+    /// assert_eq!(reply.wait(), Err(ReplyError::Taken));
+    /// ```
     pub fn wait(mut self) -> Result<T, ReplyError> {
         match self.take(None) {
             Ok(value) => Ok(value),
@@ -350,6 +440,16 @@ impl<T> Reply<T> {
     ///
     /// # Errors
     /// As [`wait_timeout`](Reply::wait_timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use soop_buffers::ReplySlots;
+    ///
+    /// let slots = ReplySlots::new(2);
+    /// let (reply_to, reply) = slots.pair();
+    /// let _ = reply_to.complete(5);
+    /// assert_eq!(reply.wait_deadline(Instant::now() + Duration::from_secs(60)).ok(), Some(5));
+    /// ```
     pub fn wait_deadline(mut self, deadline: Instant) -> Result<T, WaitTimeoutError<Self>> {
         match self.take(Some(deadline)) {
             Ok(value) => Ok(value),
@@ -384,6 +484,16 @@ impl<T> Reply<T> {
 
     /// Whether [`try_take`](Reply::try_take) would return at once with a
     /// value or with `Closed`.
+    ///
+    /// ```
+    /// use soop_buffers::ReplySlots;
+    ///
+    /// let slots = ReplySlots::new(2);
+    /// let (reply_to, reply) = slots.pair();
+    /// assert!(!reply.is_ready());
+    /// let _ = reply_to.complete(6);
+    /// assert!(reply.is_ready());
+    /// ```
     pub fn is_ready(&self) -> bool {
         !self.taken && !matches!(lock(&self.slot.state).value, Value::Pending)
     }

@@ -45,11 +45,27 @@ impl<T, R: Recycle<T>> Slab<T, R> {
     }
 
     /// How many items the slab holds at most.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let slab = SlabPool::<u8>::new(10, 1).unwrap().get();
+    /// assert_eq!((slab.capacity(), slab.len()), (10, 0));
+    /// ```
     pub fn capacity(&self) -> usize {
         self.home.slab_len()
     }
 
     /// Whether no more items fit.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let mut slab = SlabPool::<u8>::new(1, 1).unwrap().get();
+    /// assert!(!slab.is_full());
+    /// slab.push(1).unwrap();
+    /// assert!(slab.is_full());
+    /// ```
     pub fn is_full(&self) -> bool {
         self.items.len() >= self.capacity()
     }
@@ -58,6 +74,14 @@ impl<T, R: Recycle<T>> Slab<T, R> {
     ///
     /// # Errors
     /// `Err(item)` when the slab is full.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let mut slab = SlabPool::<char>::new(1, 1).unwrap().get();
+    /// assert_eq!(slab.push('a'), Ok(()));
+    /// assert_eq!(slab.push('b'), Err('b')); // full: never reallocates
+    /// ```
     pub fn push(&mut self, item: T) -> Result<(), T> {
         if self.is_full() {
             return Err(item);
@@ -72,6 +96,15 @@ impl<T, R: Recycle<T>> Slab<T, R> {
     ///
     /// # Errors
     /// [`SlabFull`] when the slab is full; `fill` is not called.
+    ///
+    /// ```
+    /// use soop_buffers::{InPlace, SlabPool};
+    ///
+    /// let pool = SlabPool::with_policy(2, 1, InPlace::default()).unwrap();
+    /// let mut slab = pool.get();
+    /// slab.push_with(|s: &mut String| s.push_str("filled in place")).unwrap();
+    /// assert_eq!(slab[0], "filled in place");
+    /// ```
     pub fn push_with<F: FnOnce(&mut T)>(&mut self, fill: F) -> Result<(), SlabFull>
     where
         R: Refill<T>,
@@ -91,6 +124,15 @@ impl<T, R: Recycle<T>> Slab<T, R> {
     /// Appends items from `items` until the slab is full and returns how many
     /// it took. It never takes an item it cannot keep, so pass
     /// `iter.by_ref()` to keep the rest.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let mut slab = SlabPool::<u32>::new(3, 1).unwrap().get();
+    /// let mut items = 0..5;
+    /// assert_eq!(slab.extend_from(items.by_ref()), 3);
+    /// assert_eq!(items.next(), Some(3)); // nothing was taken that did not fit
+    /// ```
     pub fn extend_from<I: IntoIterator<Item = T>>(&mut self, items: I) -> usize {
         let mut items = items.into_iter();
         let mut taken = 0;
@@ -119,6 +161,15 @@ impl<T, R: Recycle<T>> Slab<T, R> {
     }
 
     /// Moves every item out, in order, leaving the slab empty.
+    ///
+    /// ```
+    /// use soop_buffers::SlabPool;
+    ///
+    /// let mut slab = SlabPool::<u32>::new(4, 1).unwrap().get();
+    /// slab.extend_from([1, 2, 3]);
+    /// let total: u32 = slab.drain().sum();
+    /// assert_eq!((total, slab.len()), (6, 0));
+    /// ```
     pub fn drain(&mut self) -> std::vec::Drain<'_, T> {
         self.items.drain(..)
     }
