@@ -455,24 +455,116 @@ macro_rules! delegate {
 impl Builder {
     delegate! {
         /// The pool's name (threads are `{name}-{index}`). Default `"soop"`.
+        ///
+        /// ```
+        /// use soop_assign::{Pool, from_fn};
+        ///
+        /// let pool = Pool::builder().name("thumbnails").workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+        /// assert_eq!(pool.status().name, "thumbnails");
+        /// ```
         name(name: impl Into<String>);
         /// How many workers. Default: the number of cores.
+        ///
+        /// ```
+        /// use soop_assign::{BuildError, Pool, from_fn};
+        ///
+        /// assert_eq!(Pool::builder().workers(3).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap().workers(), 3);
+        /// assert!(matches!(Pool::builder().workers(0).build(from_fn(|n: u8| Ok::<_, String>(n))), Err(BuildError::Zero { .. })));
+        /// ```
         workers(workers: usize);
         /// Each worker thread's stack size in bytes.
+        ///
+        /// ```
+        /// use soop_assign::{Pool, from_fn};
+        ///
+        /// let pool = Pool::builder().workers(1).stack_size(8 << 20).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+        /// assert_eq!(pool.assign(1).unwrap().wait(), Ok(1));
+        /// ```
         stack_size(bytes: usize);
         /// Queued jobs before `assign` blocks. Default 1024.
+        ///
+        /// ```
+        /// use soop_assign::{BuildError, Pool, from_fn};
+        ///
+        /// let zero = Pool::builder().mailbox_capacity(0).build(from_fn(|n: u8| Ok::<_, String>(n)));
+        /// assert!(matches!(zero, Err(BuildError::Zero { .. })));
+        /// ```
         mailbox_capacity(inputs: usize);
         /// Busy-wait checks before an idle worker parks.
+        ///
+        /// ```
+        /// use soop_assign::{Pool, from_fn};
+        ///
+        /// // Park at once when idle: no CPU spent waiting, a wake-up per job instead.
+        /// let pool = Pool::builder().workers(1).spin_before_park(0).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+        /// assert_eq!(pool.assign(2).unwrap().wait(), Ok(2));
+        /// ```
         spin_before_park(rounds: u32);
         /// Which exits restart a worker. Default permanent.
+        ///
+        /// ```
+        /// use soop_assign::{Error, Pool, from_fn, restart::Policy};
+        ///
+        /// // A temporary worker is not restarted: after its failure the pool closes.
+        /// let pool = Pool::builder()
+        ///     .workers(1)
+        ///     .policy(Policy::Temporary)
+        ///     .build(from_fn(|_: u8| Err::<u8, _>("once")))
+        ///     .unwrap();
+        /// assert_eq!(pool.assign(1).unwrap().wait(), Err(Error::Failed("once")));
+        /// while !pool.is_closed() {
+        ///     std::thread::yield_now();
+        /// }
+        /// ```
         policy(policy: Policy);
         /// Restarts allowed per window before the pool escalates.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use soop_assign::{Pool, from_fn, restart::Intensity};
+        ///
+        /// let pool = Pool::builder()
+        ///     .workers(1)
+        ///     .intensity(Intensity { max_restarts: 1, window: Duration::from_secs(5) }) // OTP's default
+        ///     .build(from_fn(|n: u8| Ok::<_, String>(n)))
+        ///     .unwrap();
+        /// assert_eq!(pool.assign(1).unwrap().wait(), Ok(1));
+        /// ```
         intensity(intensity: Intensity);
         /// The wait before each restart. Default none.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use soop_assign::{Pool, from_fn, restart::Backoff};
+        ///
+        /// let pool = Pool::builder()
+        ///     .workers(1)
+        ///     .backoff(Backoff::exponential(Duration::from_millis(1), Duration::from_millis(100)))
+        ///     .build(from_fn(|n: u8| if n == 0 { Err("zero") } else { Ok(n) }))
+        ///     .unwrap();
+        /// let _ = pool.assign(0).unwrap().wait(); // the worker restarts after 1 ms
+        /// assert_eq!(pool.assign(1).unwrap().wait(), Ok(1));
+        /// ```
         backoff(backoff: Backoff);
         /// Adds an observer of supervision events.
+        ///
+        /// ```
+        /// use soop_assign::{LogObserver, Pool, from_fn};
+        ///
+        /// let pool = Pool::builder().workers(1).observer(LogObserver).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+        /// pool.stop();
+        /// ```
         observer(observer: impl Observer);
         /// The clock restart windows and backoff read.
+        ///
+        /// ```
+        /// use std::sync::Arc;
+        /// use soop_assign::{ManualClock, Pool, from_fn};
+        ///
+        /// let clock = Arc::new(ManualClock::new());
+        /// let pool = Pool::builder().workers(1).clock(Arc::clone(&clock)).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+        /// assert_eq!(pool.assign(1).unwrap().wait(), Ok(1));
+        /// ```
         clock(clock: impl Clock);
     }
 
