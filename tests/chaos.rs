@@ -190,6 +190,7 @@ fn pipeline_accounts_for_every_input_exactly_once() {
                     message["injected: ".len()..].parse().unwrap()
                 }
                 Cause::Error(_) => failure.into_item::<u64>().expect("try_map keeps the item"),
+                Cause::Cancelled => panic!("nothing is cancelled while the pipeline runs"),
             };
             assert!(seen.insert(n), "{n} accounted for twice");
             failures += 1;
@@ -319,6 +320,62 @@ fn stopping_under_load_never_hangs_and_loses_nothing() {
             }
             let (done, cancelled, refused) = *outcomes.lock().unwrap();
             assert_eq!(done + cancelled + refused, 6_000, "round {round}");
+        }
+    });
+}
+
+/// The input an item of the chaos pipeline came from, whatever stage it was
+/// at: `u64` before "check", `(u64, u64)` at it.
+fn input_of(failure: soop::pipeline::Failure) -> u64 {
+    use soop::pipeline::Cause;
+    match &failure.cause {
+        Cause::Panicked(message) => message["injected: ".len()..].parse().unwrap(),
+        _ => match failure.item::<(u64, u64)>() {
+            Some(&(n, _)) => n,
+            None => failure
+                .into_item::<u64>()
+                .expect("errors and cancellations keep the item"),
+        },
+    }
+}
+
+#[test]
+fn stopping_a_pipeline_under_load_accounts_for_every_accepted_input() {
+    quiet_injected_panics();
+    within_a_minute(|| {
+        use soop::pipeline::Pipeline;
+
+        for round in 0..20u64 {
+            let (mut input, mut output) = Pipeline::new()
+                .unit_len(16)
+                .capacity(2)
+                .ordered(round % 2 == 0)
+                .intensity(lenient())
+                .map("tag", 2, |n: u64| n)
+                .try_map("chaos", 2, |&n: &u64| chaotic(n).map(|v| (n, v)))
+                .map("check", 1, |(n, _): (u64, u64)| n)
+                .start()
+                .unwrap();
+            let errors = output.errors().clone();
+            let producer = std::thread::spawn(move || {
+                let mut accepted = 0u64;
+                while input.send(accepted).is_ok() {
+                    accepted += 1;
+                }
+                accepted // the input drops here: the error stream can end
+            });
+            // Read a round-dependent number of outputs, then stop.
+            let mut seen: Vec<u64> = output.by_ref().take((round * 37) as usize).collect();
+            seen.extend(output.stop());
+            let accepted = producer.join().unwrap();
+            seen.extend(errors.iter().map(input_of));
+            seen.sort_unstable();
+            assert_eq!(
+                seen.len() as u64,
+                accepted,
+                "round {round}: lost or duplicated"
+            );
+            assert!(seen.iter().copied().eq(0..accepted), "round {round}");
         }
     });
 }

@@ -107,6 +107,10 @@ pub enum Cause {
     Error(String),
     /// The stage panicked with this message.
     Panicked(String),
+    /// The pipeline stopped (its output was dropped or a stage escalated)
+    /// while the item was queued for this stage or in its hands; the item
+    /// rides along.
+    Cancelled,
 }
 
 impl Failure {
@@ -146,6 +150,7 @@ impl fmt::Display for Failure {
         match &self.cause {
             Cause::Error(error) => write!(f, "stage {}: {error}", self.stage),
             Cause::Panicked(message) => write!(f, "stage {} panicked: {message}", self.stage),
+            Cause::Cancelled => write!(f, "stage {}: cancelled, the pipeline stopped", self.stage),
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::error::Failure;
 ///
 /// The stream never blocks a stage: it is unbounded, and holds every failure
 /// until it is read. [`iter`](ErrorStream::iter) ends once every stage has
-/// ended.
+/// ended and the input is gone.
 ///
 /// ```
 /// use soop_pipeline::Pipeline;
@@ -78,7 +78,8 @@ impl ErrorStream {
         self.failures.try_iter()
     }
 
-    /// Every failure, blocking for the next until every stage has ended.
+    /// Every failure, blocking for the next until every stage has ended and
+    /// the input is gone.
     ///
     /// ```
     /// use soop_pipeline::Pipeline;

@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 
 use soop_buffers::SlabPool;
 
-use crate::error::{Closed, SendError, SendTimeoutError, TrySendError};
+use crate::error::{Closed, Failure, SendError, SendTimeoutError, TrySendError};
 use crate::link::{Outlet, Refused, Wait};
 use crate::running::Running;
+use crate::stage::cancel;
 use crate::status::PipelineStatus;
 use crate::unit::Unit;
 use crate::window::Window;
@@ -49,7 +50,7 @@ const UNSEQUENCED: u64 = u64::MAX;
 /// producer.join().unwrap();
 /// assert_eq!(doubled, (0..1000).map(|n| n * 2).collect::<Vec<_>>());
 /// ```
-pub struct Input<In> {
+pub struct Input<In: Send + 'static> {
     outlet: Outlet<In>,
     pool: SlabPool<In>,
     /// The unit being filled (or a full one the link had no room for).
@@ -57,6 +58,10 @@ pub struct Input<In> {
     next_seq: u64,
     window: Option<Arc<Window>>,
     running: Arc<Running>,
+    /// Where items that can no longer go in are reported, as cancelled at
+    /// the first stage.
+    errors: crossbeam_channel::Sender<Failure>,
+    first_stage: Arc<str>,
 }
 
 /// What [`Input::feed`] stopped at.
@@ -69,13 +74,18 @@ pub(crate) enum Fed {
     Closed,
 }
 
-impl<In> Input<In> {
+impl<In: Send + 'static> Input<In> {
     pub(crate) fn new(
         outlet: Outlet<In>,
         pool: SlabPool<In>,
         window: Option<Arc<Window>>,
         running: Arc<Running>,
+        errors: crossbeam_channel::Sender<Failure>,
     ) -> Self {
+        let first_stage = running
+            .stages
+            .first()
+            .map_or_else(|| Arc::from("output"), |stage| Arc::clone(&stage.name));
         Input {
             outlet,
             pool,
@@ -83,6 +93,16 @@ impl<In> Input<In> {
             next_seq: 0,
             window,
             running,
+            errors,
+            first_stage,
+        }
+    }
+
+    /// The pipeline has stopped: the items packed but not shipped are
+    /// reported as cancelled.
+    fn cancel_filling(&mut self) {
+        if let Some(unit) = self.filling.take() {
+            cancel(unit.into_reader(), &self.first_stage, &self.errors);
         }
     }
 
@@ -200,7 +220,8 @@ impl<In> Input<In> {
     ///
     /// # Errors
     /// [`Closed`] when the pipeline has stopped (whether or not anything
-    /// was waiting to ship); the unit's items are dropped.
+    /// was waiting to ship); the unit's items go to the error stream as
+    /// [`Cancelled`](crate::Cause::Cancelled).
     ///
     /// ```
     /// use soop_pipeline::Pipeline;
@@ -213,17 +234,11 @@ impl<In> Input<In> {
     /// assert_eq!(output.by_ref().take(10).count(), 10);
     /// ```
     pub fn flush(&mut self) -> Result<(), Closed> {
-        if self.outlet.is_closed() {
-            self.filling = None;
+        if self.outlet.is_closed() || self.ship(Wait::Forever).is_err() {
+            self.cancel_filling();
             return Err(Closed);
         }
-        match self.ship(Wait::Forever) {
-            Err(Refused::Closed) => {
-                self.filling = None;
-                Err(Closed)
-            }
-            _ => Ok(()),
-        }
+        Ok(())
     }
 
     /// Closes the input: ships what it holds, then lets the stages drain in
@@ -272,9 +287,13 @@ impl<In> Input<In> {
         if self.filling.as_ref().is_some_and(Unit::is_full)
             && let Err(refused) = self.ship(wait)
         {
+            if let Refused::Closed = refused {
+                self.cancel_filling();
+            }
             return Err((item, refused));
         }
         if self.outlet.is_closed() {
+            self.cancel_filling();
             return Err((item, Refused::Closed));
         }
         let unit = self
@@ -287,6 +306,7 @@ impl<In> Input<In> {
             let now = if full { wait } else { Wait::Never };
             if let Err(Refused::Closed) = self.ship(now) {
                 let item = self.filling.as_mut().and_then(Unit::pop_last);
+                self.cancel_filling();
                 if let Some(item) = item {
                     return Err((item, Refused::Closed));
                 }
@@ -320,7 +340,10 @@ impl<In> Input<In> {
                 Ok(()) if exhausted => return Fed::Exhausted,
                 Ok(()) => {}
                 Err(Refused::NotNow) => return Fed::Blocked,
-                Err(Refused::Closed) => return Fed::Closed,
+                Err(Refused::Closed) => {
+                    self.cancel_filling();
+                    return Fed::Closed;
+                }
             }
         }
     }
@@ -347,14 +370,16 @@ impl<In> Input<In> {
     }
 }
 
-impl<In> Drop for Input<In> {
+impl<In: Send + 'static> Drop for Input<In> {
     fn drop(&mut self) {
-        // Ships what is left; a stopped pipeline drops it instead.
-        let _ = self.ship(Wait::Forever);
+        // Ships what is left; a stopped pipeline reports it cancelled.
+        if self.ship(Wait::Forever).is_err() {
+            self.cancel_filling();
+        }
     }
 }
 
-impl<In> std::fmt::Debug for Input<In> {
+impl<In: Send + 'static> std::fmt::Debug for Input<In> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Input")
             .field("buffered", &self.filling.as_ref().map_or(0, Unit::len))

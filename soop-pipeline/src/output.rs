@@ -22,8 +22,10 @@ use crate::window::Window;
 /// drained (or when the pipeline stops).
 ///
 /// Dropping the output stops the pipeline: every link closes, the
-/// producer's sends hand their items back as `Closed`, and the pipeline's
-/// threads are joined before `drop` returns.
+/// producer's sends hand their items back as `Closed`, items inside the
+/// stages go to the error stream as cancelled, and the pipeline's threads
+/// are joined before `drop` returns. [`stop`](Output::stop) does the same
+/// and hands back the outputs not yet read.
 ///
 /// ```
 /// use soop_pipeline::Pipeline;
@@ -204,18 +206,48 @@ impl<Out> Output<Out> {
         self.running.shutdown.terminal()
     }
 
-    /// Stops the pipeline now and joins its threads; what is in flight is
-    /// dropped. Dropping the output does the same.
+    /// Stops the pipeline now, joins its threads, and returns the outputs
+    /// that had come through but were not read (in order, for an ordered
+    /// pipeline). Items still inside the stages go to the error stream as
+    /// [`Cancelled`](crate::Cause::Cancelled); the producer's next send
+    /// hands its item back. Dropping the output does the same, dropping the
+    /// unread outputs.
     ///
     /// ```
-    /// use soop_pipeline::Pipeline;
+    /// use soop_pipeline::{Cause, Pipeline};
     ///
     /// let (mut input, output) = Pipeline::new().map("id", 1, |n: u8| n).start().unwrap();
+    /// let errors = output.errors().clone();
     /// input.send(1).unwrap();
-    /// output.stop(); // every thread of the pipeline is joined here
+    /// let unread = output.stop(); // every thread of the pipeline is joined here
     /// assert_eq!(input.send(2).unwrap_err().into_inner(), 2);
+    /// // Item 1 was either through (unread) or still inside (cancelled): never lost.
+    /// let cancelled = errors.try_iter().filter(|f| f.cause == Cause::Cancelled).count();
+    /// assert_eq!(unread.len() + cancelled, 1);
     /// ```
-    pub fn stop(self) {}
+    pub fn stop(mut self) -> Vec<Out> {
+        self.running.stop();
+        let mut unread = Vec::new();
+        if let Some(mut reader) = self.reading.take() {
+            unread.extend(std::iter::from_fn(|| reader.pop()));
+        }
+        while let Ok(unit) = take(&self.receiver, &self.gauges, Wait::Never) {
+            match self.reorder.as_mut() {
+                Some(reorder) => reorder.insert(unit),
+                None => {
+                    let mut reader = unit.into_reader();
+                    unread.extend(std::iter::from_fn(|| reader.pop()));
+                }
+            }
+        }
+        if let Some(reorder) = self.reorder.as_mut() {
+            for unit in reorder.take_all() {
+                let mut reader = unit.into_reader();
+                unread.extend(std::iter::from_fn(|| reader.pop()));
+            }
+        }
+        unread
+    }
 
     fn recv_until(&mut self, wait: Wait) -> Result<Out, Refused> {
         loop {

@@ -560,6 +560,7 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
             pool,
             window.clone(),
             Arc::clone(&running),
+            launch.errors,
         );
         let output = Output::new(last, window, failures, running);
         Ok((input, output))

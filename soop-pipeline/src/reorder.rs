@@ -37,6 +37,12 @@ impl<T> Reorder<T> {
         self.early[offset] = Some(unit);
     }
 
+    /// Every unit held, in sequence order, gaps skipped (the pipeline has
+    /// stopped).
+    pub(crate) fn take_all(&mut self) -> Vec<Unit<T>> {
+        self.early.drain(..).flatten().collect()
+    }
+
     /// The next unit in sequence, if it has come.
     pub(crate) fn pop_next(&mut self) -> Option<Unit<T>> {
         if !self.early.front().is_some_and(Option::is_some) {

@@ -31,7 +31,7 @@ use crate::status::PipelineStatus;
 /// drop(run); // leaving early stops the pipeline
 /// ```
 #[derive(Debug)]
-pub struct Run<In, Out, I> {
+pub struct Run<In: Send + 'static, Out, I> {
     input: Option<Input<In>>,
     output: Output<Out>,
     source: Fuse<I>,
@@ -54,7 +54,7 @@ pub struct Collected<Out> {
     pub failures: Vec<Failure>,
 }
 
-impl<In, Out, I: Iterator<Item = In>> Run<In, Out, I> {
+impl<In: Send + 'static, Out, I: Iterator<Item = In>> Run<In, Out, I> {
     pub(crate) fn new(input: Input<In>, output: Output<Out>, source: I) -> Self {
         Run {
             input: Some(input),
@@ -134,7 +134,7 @@ impl<In, Out, I: Iterator<Item = In>> Run<In, Out, I> {
     }
 }
 
-impl<In, Out, I: Iterator<Item = In>> Run<In, Out, I> {
+impl<In: Send + 'static, Out, I: Iterator<Item = In>> Run<In, Out, I> {
     /// Makes the next unit the one being read; `false` once every output
     /// has been read.
     fn advance(&mut self) -> bool {
@@ -163,7 +163,7 @@ impl<In, Out, I: Iterator<Item = In>> Run<In, Out, I> {
     }
 }
 
-impl<In, Out, I: Iterator<Item = In>> Iterator for Run<In, Out, I> {
+impl<In: Send + 'static, Out, I: Iterator<Item = In>> Iterator for Run<In, Out, I> {
     type Item = Out;
 
     fn next(&mut self) -> Option<Out> {
@@ -192,7 +192,7 @@ impl<In, Out, I: Iterator<Item = In>> Iterator for Run<In, Out, I> {
     }
 }
 
-impl<In, Out, I> Drop for Run<In, Out, I> {
+impl<In: Send + 'static, Out, I> Drop for Run<In, Out, I> {
     fn drop(&mut self) {
         // Left before the source ran out: nobody will read the output, so
         // stop the pipeline first; the input's last unit then meets closed

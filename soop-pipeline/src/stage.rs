@@ -55,6 +55,7 @@ struct Port<In, Out> {
 /// The ports of a stage's workers, by worker index. A running worker has
 /// taken its port out; stopping drops the ports left behind.
 struct Ports<In, Out> {
+    stage: Arc<str>,
     slots: Mutex<Slots<In, Out>>,
 }
 
@@ -64,7 +65,7 @@ struct Slots<In, Out> {
     closed: bool,
 }
 
-impl<In, Out> Ports<In, Out> {
+impl<In: Send + 'static, Out: Send + 'static> Ports<In, Out> {
     fn take(&self, index: usize) -> Option<Port<In, Out>> {
         let mut slots = lock(&self.slots);
         if slots.closed {
@@ -79,9 +80,12 @@ impl<In, Out> Ports<In, Out> {
             && let Some(slot) = slots.ports.get_mut(index)
         {
             *slot = Some(port);
+            return;
         }
-        // Otherwise the pipeline is stopping: the port drops here, with it
-        // this worker's ends of the links.
+        drop(slots);
+        // The pipeline is stopping: what the port carries is reported, and
+        // the port drops here, with it this worker's ends of the links.
+        port.cancel_all(&self.stage);
     }
 
     fn close(&self) {
@@ -89,7 +93,12 @@ impl<In, Out> Ports<In, Out> {
         slots.closed = true;
         let idle: Vec<_> = slots.ports.iter_mut().filter_map(Option::take).collect();
         drop(slots);
-        drop(idle);
+        // Idle ports belong to workers that are restarting or gone (past
+        // the intensity): nobody else may drain what they hold or what
+        // waits for them.
+        for port in idle {
+            port.cancel_all(&self.stage);
+        }
     }
 }
 
@@ -132,6 +141,7 @@ where
     // ends, the next stage sees the link closed.
     drop(sender);
     let ports = Arc::new(Ports {
+        stage: Arc::clone(&name),
         slots: Mutex::new(Slots {
             ports,
             closed: false,
@@ -190,6 +200,7 @@ fn live<In, Out, G>(
 ) -> Result<(), String>
 where
     In: Send + 'static,
+    Out: Send + 'static,
     G: FnMut(In, &mut Emit<'_, Out>) -> Result<(), Failed<In>>,
 {
     let Some(mut port) = ports.take(index) else {
@@ -204,9 +215,30 @@ where
     }
 }
 
-impl<In: Send + 'static, Out> Port<In, Out> {
+impl<In: Send + 'static, Out: Send + 'static> Port<In, Out> {
+    /// Whether the pipeline is stopping: its links were closed (a graceful
+    /// end only lets the senders go, which does not close a link).
+    fn stopping(&self) -> bool {
+        self.input.is_closed()
+    }
+
+    /// Reports everything this port holds or that waits for it as
+    /// cancelled: the carried unit, then the rest of its input link.
+    fn cancel_all(mut self, stage: &Arc<str>) {
+        if let Some((reader, out)) = self.carry.take() {
+            cancel(reader, stage, &self.errors);
+            cancel(out.into_reader(), stage, &self.errors);
+        }
+        while let Ok(unit) = take(&self.input, &self.in_gauges, Wait::Never) {
+            cancel(unit.into_reader(), stage, &self.errors);
+        }
+    }
+
     /// Handles units until the input ends (`Ok`) or an item fails (`Err`
     /// with the failure's message, the rest of the unit kept in `carry`).
+    /// Once the pipeline is stopping it handles nothing more: it reports
+    /// what it holds and what it still receives as cancelled, until its
+    /// input is empty.
     fn work<G>(&mut self, step: &mut G, stage: &Arc<str>) -> Result<(), String>
     where
         G: FnMut(In, &mut Emit<'_, Out>) -> Result<(), Failed<In>>,
@@ -222,6 +254,11 @@ impl<In: Send + 'static, Out> Port<In, Out> {
                     Err(_) => return Ok(()),
                 },
             };
+            if self.stopping() {
+                cancel(reader, stage, &self.errors);
+                cancel(out.into_reader(), stage, &self.errors);
+                continue;
+            }
             let gauges = &*self.in_gauges;
             let pool = &self.pool;
             let mut handled = 0;
@@ -239,11 +276,12 @@ impl<In: Send + 'static, Out> Port<In, Out> {
             gauges.processed.fetch_add(handled, Ordering::Relaxed);
             let (cause, item) = match ran {
                 Ok(Ok(())) => {
-                    if self.outlet.ship(out, Wait::Forever).is_err() {
-                        // Nothing downstream takes output any more, so take
-                        // no more input either: upstream sees the close.
+                    if let Err((out, _)) = self.outlet.ship(out, Wait::Forever) {
+                        // Nothing downstream takes output any more: the
+                        // pipeline is stopping. Close the input too (the
+                        // stop closes it anyway) and drain it.
                         self.input.close();
-                        return Ok(());
+                        cancel(out.into_reader(), stage, &self.errors);
                     }
                     continue;
                 }
@@ -257,6 +295,7 @@ impl<In: Send + 'static, Out> Port<In, Out> {
             let message = match &cause {
                 Cause::Error(message) => message.clone(),
                 Cause::Panicked(message) => format!("panicked: {message}"),
+                Cause::Cancelled => unreachable!("only a stop cancels"),
             };
             // The stream is unbounded and nobody may be reading it: a
             // failure must never block a worker. Ignored when the pipeline
@@ -267,5 +306,22 @@ impl<In: Send + 'static, Out> Port<In, Out> {
             self.carry = Some((reader, out));
             return Err(message);
         }
+    }
+}
+
+/// Reports every item left in `items` as cancelled at `stage`.
+pub(crate) fn cancel<T: Send + 'static>(
+    mut items: Reader<T>,
+    stage: &Arc<str>,
+    errors: &crossbeam_channel::Sender<Failure>,
+) {
+    while let Some(item) = items.pop() {
+        let item: Box<dyn std::any::Any + Send> = Box::new(item);
+        // Ignored when nobody can read the stream any more.
+        let _ = errors.send(Failure::new(
+            Arc::clone(stage),
+            Cause::Cancelled,
+            Some(item),
+        ));
     }
 }
