@@ -128,6 +128,14 @@ pub enum ResizeError {
     /// A pool needs at least one worker.
     #[error("a pool needs at least one worker")]
     Zero,
+    /// More workers than [`MAX_WORKERS`](crate::MAX_WORKERS).
+    #[error("a pool may have at most {max} workers, asked for {value}")]
+    TooLarge {
+        /// The size asked for.
+        value: usize,
+        /// The largest accepted.
+        max: usize,
+    },
     /// The pool is stopping or stopped.
     #[error("the pool is closed")]
     Closed,

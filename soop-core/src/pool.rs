@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use soop_buffers::{Completion, Receiver, SharedSender, TrySendError};
 
-use crate::builder::Builder;
+use crate::builder::{Builder, MAX_WORKERS};
 use crate::crew::{self, Crew, CrewCore, Exit, lock};
 use crate::error::{Escalation, JobError, ResizeError, SendError, SendTimeoutError};
 use crate::observe::panic_message;
@@ -260,7 +260,7 @@ impl<W: Worker> Pool<W> {
     /// mailbox, so load spreads over whatever number there is.
     ///
     /// # Errors
-    /// [`ResizeError::Zero`] for 0, [`ResizeError::Closed`] once the pool is
+    /// [`ResizeError::Zero`] for 0, [`ResizeError::TooLarge`] above [`MAX_WORKERS`](crate::MAX_WORKERS), [`ResizeError::Closed`] once the pool is
     /// stopping, [`ResizeError::Spawn`] if a thread could not start.
     ///
     /// ```
@@ -270,10 +270,17 @@ impl<W: Worker> Pool<W> {
     /// pool.resize(3).unwrap();
     /// assert_eq!(pool.workers(), 3);
     /// assert!(matches!(pool.resize(0), Err(ResizeError::Zero)));
+    /// assert!(matches!(pool.resize(usize::MAX), Err(ResizeError::TooLarge { .. })));
     /// ```
     pub fn resize(&self, workers: usize) -> Result<(), ResizeError> {
         if workers == 0 {
             return Err(ResizeError::Zero);
+        }
+        if workers > MAX_WORKERS {
+            return Err(ResizeError::TooLarge {
+                value: workers,
+                max: MAX_WORKERS,
+            });
         }
         let mut wanted = lock(&self.crew.wanted);
         if self.crew.core.is_stopping() || self.crew.mailbox.is_closed() {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use soop_buffers::{ConfigError, MAX_CAPACITY, MAX_SLAB_LEN, SlabPool};
 use soop_core::restart::{Backoff, Intensity};
-use soop_core::{Clock, Observer};
+use soop_core::{BuildError, Clock, MAX_WORKERS, Observer};
 
 use crate::error::{Error, Failed, Failure};
 use crate::input::Input;
@@ -43,10 +43,15 @@ impl Settings {
     pub(crate) fn item_pool<T>(&self) -> Result<SlabPool<T>, ConfigError> {
         let peak = self.in_flight.saturating_add(2);
         let pool = SlabPool::new(self.unit_len, peak.saturating_mul(2))?;
-        pool.prefill(peak);
+        // Allocated up front only up to a sane size: very large links fill
+        // their pools as they warm up instead.
+        pool.prefill(peak.min(MAX_PREFILLED_SLABS));
         Ok(pool)
     }
 }
+
+/// The most slabs a link's pool allocates before the pipeline runs.
+const MAX_PREFILLED_SLABS: usize = 256;
 
 /// What stages need while the pipeline starts.
 pub(crate) struct Launch {
@@ -79,8 +84,8 @@ pub(crate) struct Launch {
 /// ```
 pub struct Pipeline<In, Out> {
     settings: Settings,
-    /// Workers per stage, in order.
-    workers: Vec<usize>,
+    /// Each stage's name and workers, in order.
+    workers: Vec<(String, usize)>,
     chain: Chain<In, Out>,
 }
 
@@ -489,7 +494,7 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
         let name = name.to_string();
         let previous = self.chain;
         let mut per_stage = self.workers;
-        per_stage.push(workers);
+        per_stage.push((name.clone(), workers));
         Pipeline {
             settings: self.settings,
             workers: per_stage,
@@ -517,6 +522,25 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
     pub fn start(self) -> Result<(Input<In>, Output<Out>), Error> {
         let mut settings = self.settings;
         check(&settings)?;
+        // Before anything is built from them: a worker count far too large
+        // must not reach an allocation sized by it.
+        for (stage, workers) in &self.workers {
+            let refused = match *workers {
+                0 => Some(BuildError::Zero { what: "workers" }),
+                n if n > MAX_WORKERS => Some(BuildError::TooLarge {
+                    what: "workers",
+                    value: n,
+                    max: MAX_WORKERS,
+                }),
+                _ => None,
+            };
+            if let Some(source) = refused {
+                return Err(Error::Stage {
+                    stage: stage.clone(),
+                    source,
+                });
+            }
+        }
         let default_window = in_flight(&settings, &self.workers);
         let window_limit = settings.reorder_window.unwrap_or(default_window);
         settings.in_flight = if settings.ordered {
@@ -621,12 +645,16 @@ impl<In: Send + 'static, Out: Send + 'static> Pipeline<In, Out> {
 /// Units that can be in flight when nothing is stuck: every link full,
 /// every worker holding one, the producer filling one and the output
 /// reading one.
-fn in_flight(settings: &Settings, workers: &[usize]) -> usize {
+fn in_flight(settings: &Settings, workers: &[(String, usize)]) -> usize {
     let links = workers.len() + 1;
     settings
         .capacity
         .saturating_mul(links)
-        .saturating_add(workers.iter().fold(0usize, |sum, &n| sum.saturating_add(n)))
+        .saturating_add(
+            workers
+                .iter()
+                .fold(0usize, |sum, (_, n)| sum.saturating_add(*n)),
+        )
         .saturating_add(2)
 }
 
