@@ -85,3 +85,5 @@ pub use soop_core::restart::{Backoff, Intensity};
 pub use soop_core::{Clock, Event, LogObserver, ManualClock, Observer, StopReason, restart};
 pub use status::{PipelineStatus, StageStatus};
 pub use unit::Emit;
+#[cfg(loom)]
+pub use window::loom_api;

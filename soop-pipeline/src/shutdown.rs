@@ -6,12 +6,12 @@
 //! and returns, a producer's send hands its item back, and the output ends.
 //! Nothing here owns a thread, so an observer can hold it without a cycle.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 use soop_core::Escalation;
 
-use crate::sync::lock;
+use crate::sync::{Mutex, lock};
 use crate::window::Window;
 
 type Closer = Box<dyn Fn() + Send + Sync>;

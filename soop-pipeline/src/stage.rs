@@ -13,8 +13,8 @@
 //! unit, in order.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 
 use soop_buffers::{Receiver, SlabPool};
 use soop_core::restart::Policy;
@@ -23,7 +23,7 @@ use soop_core::{Context, Event, RunLoops, panic_message};
 use crate::error::{Cause, Error, Failed, Failure};
 use crate::link::{Gauges, Outlet, Wait, link, take};
 use crate::pipeline::Launch;
-use crate::sync::lock;
+use crate::sync::{Mutex, lock};
 use crate::unit::{Emit, Reader, Unit};
 
 /// The receiving end of a link, with its gauges.

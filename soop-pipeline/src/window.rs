@@ -9,10 +9,9 @@
 //! One lock per unit (not per item) on each side: simple, and cheap next to
 //! the hundreds of items a unit carries.
 
-use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
-use crate::sync::lock;
+use crate::sync::{Condvar, Mutex, lock};
 
 pub(crate) struct Window {
     limit: u64,
@@ -90,6 +89,33 @@ impl Window {
     pub(crate) fn open(&self) {
         lock(&self.state).open = true;
         self.moved.notify_all();
+    }
+}
+
+/// The window, for loom models (`tests/loom.rs`).
+#[cfg(loom)]
+pub mod loom_api {
+    /// See the module's notes: a producer may ship `seq` once the output
+    /// has taken every unit before `seq - limit`.
+    pub struct Window(super::Window);
+
+    impl Window {
+        /// A window of `limit` units.
+        pub fn new(limit: usize) -> Self {
+            Window(super::Window::new(limit))
+        }
+        /// Blocks until `seq` may be shipped; `true` when it may.
+        pub fn wait_for(&self, seq: u64) -> bool {
+            self.0.wait_for(seq, None)
+        }
+        /// The output has taken every unit below `next`.
+        pub fn release(&self, next: u64) {
+            self.0.release(next)
+        }
+        /// The pipeline is stopping.
+        pub fn open(&self) {
+            self.0.open()
+        }
     }
 }
 
