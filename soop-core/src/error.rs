@@ -35,11 +35,30 @@ pub enum BuildError {
     /// The restart backoff cannot work.
     #[error("invalid backoff: {0}")]
     Backoff(&'static str),
+    /// The circuit breaker's settings cannot work.
+    #[error("invalid circuit breaker: {0}")]
+    Breaker(&'static str),
     /// The operating system refused to start a worker thread; the threads
     /// already started were stopped and joined.
     #[error("could not start a worker thread: {0}")]
     Spawn(#[from] std::io::Error),
 }
+
+/// A [`Breaker`](crate::breaker::Breaker) is open: the call was refused
+/// without being tried.
+///
+/// ```
+/// use soop_core::BreakerOpen;
+/// use soop_core::breaker::{Breaker, Settings};
+///
+/// let breaker = Breaker::new(Settings { min_calls: 1, ..Settings::default() }).unwrap();
+/// breaker.admit().unwrap();
+/// breaker.record(false);
+/// assert_eq!(breaker.admit(), Err(BreakerOpen));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the circuit breaker is open")]
+pub struct BreakerOpen;
 
 /// Why a job's reply holds no output.
 ///

@@ -46,6 +46,7 @@
 //! cancels what is queued instead; dropping a pool stops it. After any of
 //! them the process has the threads it had before the pool.
 
+pub mod breaker;
 mod builder;
 mod clock;
 mod crew;
@@ -60,7 +61,8 @@ mod worker;
 pub use builder::{Builder, MAX_WORKERS};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{
-    BuildError, Escalation, JobError, ResizeError, SendError, SendTimeoutError, TrySendError,
+    BreakerOpen, BuildError, Escalation, JobError, ResizeError, SendError, SendTimeoutError,
+    TrySendError,
 };
 pub use observe::{Event, LogObserver, Observer, StopReason, panic_message};
 pub use pool::{Pool, Unbuilt};
