@@ -3,8 +3,10 @@
 //!
 //! Each worker is a soop-core run-loop worker with the `Transient` policy: a
 //! failure restarts it (with a fresh state from the stage's factory), a
-//! clean return ends it. It returns cleanly when its input is closed and
-//! drained, or when nothing downstream can take its output any more.
+//! clean return ends it. It returns cleanly when its input link has ended
+//! and is empty. Once the pipeline is stopping it handles nothing more: what
+//! it holds, and what it still receives, goes to the error stream as
+//! cancelled.
 //!
 //! What a worker must not lose across a restart lives in its [`Port`], kept
 //! outside the restartable part: its ends of the two links, and the unit it
@@ -53,7 +55,8 @@ struct Port<In, Out> {
 }
 
 /// The ports of a stage's workers, by worker index. A running worker has
-/// taken its port out; stopping drops the ports left behind.
+/// taken its port out; stopping reports what the ports left behind hold as
+/// cancelled, and drops them.
 struct Ports<In, Out> {
     stage: Arc<str>,
     slots: Mutex<Slots<In, Out>>,
