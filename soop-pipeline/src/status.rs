@@ -44,7 +44,8 @@ pub struct StageStatus {
     pub workers: usize,
     /// Workers handling a unit right now.
     pub busy: usize,
-    /// Items waiting in the stage's input link.
+    /// Items waiting in the stage's input link: a snapshot, which may also
+    /// count a unit a worker is taking at that very moment.
     pub queued: usize,
     /// Items handled successfully.
     pub processed: u64,
