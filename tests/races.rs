@@ -66,10 +66,21 @@ fn resizing_while_jobs_are_submitted_loses_none() {
             let (pool, done) = (Arc::clone(&pool), Arc::clone(&done));
             thread::spawn(move || {
                 let mut size = 1;
+                let mut most_alive = 0;
                 while !done.load(Ordering::Relaxed) {
                     size = size % 4 + 1;
                     pool.resize(size).unwrap();
+                    let alive = pool
+                        .status()
+                        .workers
+                        .iter()
+                        .filter(|w| w.state != soop::core::WorkerState::Stopped)
+                        .count();
+                    most_alive = most_alive.max(alive);
                 }
+                // At most the largest size plus the workers told to retire
+                // and not gone yet: churn never piles up threads.
+                assert!(most_alive <= 4 + 3, "{most_alive} workers alive at once");
                 size
             })
         };

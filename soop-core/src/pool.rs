@@ -78,8 +78,9 @@ pub(crate) struct PoolCrew<W: Worker> {
     factory: Box<dyn Fn() -> W + Send + Sync>,
     mailbox: SharedSender<Mail<W>>,
     inbox: Receiver<Mail<W>>,
-    /// How many workers the pool should have (set by build and `resize`).
-    wanted: Mutex<usize>,
+    /// How many workers the pool should have, and the retire mails on
+    /// their way (set by build and `resize`).
+    staffing: Mutex<Staffing>,
     /// Spare workers for `run_inline`, one per thread that asked, built on
     /// first use and kept while they do not fail.
     inline_workers: Mutex<Vec<(std::thread::ThreadId, W)>>,
@@ -135,7 +136,11 @@ impl<W: Worker> Pool<W> {
             factory,
             mailbox: mailbox.0,
             inbox: mailbox.1,
-            wanted: Mutex::new(workers),
+            staffing: Mutex::new(Staffing {
+                wanted: workers,
+                retiring: 0,
+                revoked: 0,
+            }),
             inline_workers: Mutex::new(Vec::new()),
         });
         let pool = Pool { crew };
@@ -282,19 +287,31 @@ impl<W: Worker> Pool<W> {
                 max: MAX_WORKERS,
             });
         }
-        let mut wanted = lock(&self.crew.wanted);
+        let mut staffing = lock(&self.crew.staffing);
         if self.crew.core.is_stopping() || self.crew.mailbox.is_closed() {
             return Err(ResizeError::Closed);
         }
-        while *wanted < workers {
-            crew::spawn(&self.crew)?;
-            *wanted += 1;
+        while staffing.wanted < workers {
+            // A worker told to retire but still here stays instead of a new
+            // thread starting: resizing down and up again never piles up
+            // threads.
+            if staffing.retiring > staffing.revoked {
+                staffing.revoked += 1;
+            } else {
+                crew::spawn(&self.crew)?;
+            }
+            staffing.wanted += 1;
         }
-        while *wanted > workers {
+        let leaving = staffing.wanted.saturating_sub(workers);
+        staffing.wanted -= leaving;
+        staffing.retiring += leaving;
+        // Not holding the lock while the mailbox is full: a worker taking a
+        // retire mail needs it to learn whether the mail still stands.
+        drop(staffing);
+        for _ in 0..leaving {
             if self.crew.mailbox.send(Mail::Retire).is_err() {
                 return Err(ResizeError::Closed);
             }
-            *wanted -= 1;
         }
         Ok(())
     }
@@ -366,7 +383,7 @@ impl<W: Worker> Pool<W> {
     /// assert_eq!(pool.workers(), 1); // what it is meant to have; the leaver goes after queued work
     /// ```
     pub fn workers(&self) -> usize {
-        *lock(&self.crew.wanted)
+        lock(&self.crew.staffing).wanted
     }
 
     /// A snapshot: each worker's state and counts, and the mailbox depth.
@@ -528,6 +545,30 @@ fn deliver<W: Worker>(reply: Option<soop_buffers::ReplyTo<Outcome<W>>>, outcome:
     }
 }
 
+/// The pool's size, and the retire mails sent but not yet taken.
+struct Staffing {
+    wanted: usize,
+    /// Retire mails sent and not yet taken by a worker.
+    retiring: usize,
+    /// How many of those a grow has taken back: the workers taking them
+    /// stay.
+    revoked: usize,
+}
+
+impl<W: Worker> PoolCrew<W> {
+    /// A worker took a retire mail: whether it leaves (or a later grow took
+    /// the mail back).
+    fn retire_stands(&self) -> bool {
+        let mut staffing = lock(&self.staffing);
+        staffing.retiring = staffing.retiring.saturating_sub(1);
+        if staffing.revoked > 0 {
+            staffing.revoked -= 1;
+            return false;
+        }
+        true
+    }
+}
+
 impl<W: Worker> Crew for PoolCrew<W> {
     fn core(&self) -> &CrewCore {
         &self.core
@@ -544,7 +585,12 @@ impl<W: Worker> Crew for PoolCrew<W> {
             cell.set(WorkerState::Idle);
             let job = match self.inbox.recv() {
                 Ok(Mail::Job(job)) => job,
-                Ok(Mail::Retire) => break Exit::Retired,
+                Ok(Mail::Retire) => {
+                    if self.retire_stands() {
+                        break Exit::Retired;
+                    }
+                    continue;
+                }
                 Err(_) => break Exit::Closed,
             };
             if self.core.halted() {
