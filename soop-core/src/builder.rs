@@ -12,6 +12,7 @@ use crate::observe::{Dispatcher, Observer};
 use crate::pool::{Mail, Pool};
 use crate::restart::{Backoff, Intensity, Policy};
 use crate::run_loop::{Context, RunLoops};
+use crate::supervisor::link::TreeLink;
 use crate::worker::Worker;
 
 /// The most workers a pool may have.
@@ -57,6 +58,8 @@ pub struct Builder {
     backoff: Backoff,
     observers: Vec<Arc<dyn Observer>>,
     clock: Arc<dyn Clock>,
+    /// Set when a supervisor builds the pool as its child.
+    link: Option<TreeLink>,
 }
 
 impl Default for Builder {
@@ -86,6 +89,7 @@ impl Builder {
             backoff: Backoff::default(),
             observers: Vec::new(),
             clock: Arc::new(SystemClock),
+            link: None,
         }
     }
 
@@ -365,6 +369,13 @@ impl Builder {
         Ok(RunLoops::start(self.core()?, factory, workers)?)
     }
 
+    /// A builder for a supervisor's child: the tree's clock and link.
+    pub(crate) fn linked(mut self, link: TreeLink) -> Self {
+        self.clock = Arc::clone(&link.clock);
+        self.link = Some(link);
+        self
+    }
+
     fn core(&self) -> Result<CrewCore, BuildError> {
         let dispatcher = Dispatcher::start(&self.name, self.observers.clone())?;
         let supervision = Supervision {
@@ -374,7 +385,14 @@ impl Builder {
             clock: Arc::clone(&self.clock),
             stack_size: self.stack_size,
         };
-        Ok(CrewCore::new(&self.name, supervision, dispatcher))
+        // In a tree, a pool is named by its path.
+        let name = self.link.as_ref().map_or(&*self.name, |l| &*l.path);
+        Ok(CrewCore::new(
+            name,
+            supervision,
+            dispatcher,
+            self.link.clone(),
+        ))
     }
 
     /// Checks every setting; returns the worker count.

@@ -9,13 +9,14 @@ use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::clock::Clock;
 use crate::error::Escalation;
 use crate::observe::{Dispatcher, Event, StopReason};
 use crate::restart::{Backoff, BackoffState, Intensity, IntensityTracker, Policy, RestartDecision};
 use crate::status::{WorkerCell, WorkerState, WorkerStatus};
+use crate::supervisor::link::{ChildEnd, TreeLink};
 
 /// How one life of a worker ended.
 pub(crate) enum Exit {
@@ -66,10 +67,24 @@ pub(crate) struct CrewCore {
     live: AtomicUsize,
     next_index: AtomicUsize,
     dispatcher: Dispatcher,
+    /// Set when the pool is a supervisor's child.
+    link: Option<TreeLink>,
+    /// The last error of a worker that failed for good (no restart).
+    failed_for_good: Mutex<Option<String>>,
+    /// Set once every thread has ended.
+    ended: Mutex<bool>,
+    ended_changed: Condvar,
+    /// By when a stop wants the workers gone, if it said.
+    stop_deadline: Mutex<Option<Instant>>,
 }
 
 impl CrewCore {
-    pub(crate) fn new(name: &str, supervision: Supervision, dispatcher: Dispatcher) -> Self {
+    pub(crate) fn new(
+        name: &str,
+        supervision: Supervision,
+        dispatcher: Dispatcher,
+        link: Option<TreeLink>,
+    ) -> Self {
         CrewCore {
             name: Arc::from(name),
             intensity: Mutex::new(IntensityTracker::new(supervision.intensity)),
@@ -83,11 +98,60 @@ impl CrewCore {
             live: AtomicUsize::new(0),
             next_index: AtomicUsize::new(0),
             dispatcher,
+            link,
+            failed_for_good: Mutex::new(None),
+            ended: Mutex::new(false),
+            ended_changed: Condvar::new(),
+            stop_deadline: Mutex::new(None),
         }
     }
 
     pub(crate) fn emit(&self, event: Event) {
+        if let Some(link) = &self.link {
+            link.emit(&event);
+        }
         self.dispatcher.emit(event);
+    }
+
+    /// Records by when a stop wants the workers gone (run loops read it).
+    pub(crate) fn set_stop_deadline(&self, deadline: Instant) {
+        lock(&self.stop_deadline).get_or_insert(deadline);
+    }
+
+    pub(crate) fn stop_deadline(&self) -> Option<Instant> {
+        *lock(&self.stop_deadline)
+    }
+
+    /// Waits until every thread has ended, or `deadline` passes; returns
+    /// whether they all ended.
+    pub(crate) fn wait_ended(&self, deadline: Instant) -> bool {
+        let mut ended = lock(&self.ended);
+        while !*ended {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            ended = self
+                .ended_changed
+                .wait_timeout(ended, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        true
+    }
+
+    /// The last thread has gone: tell a waiting stop and the supervisor.
+    fn ended(&self) {
+        let end = match (self.terminal(), lock(&self.failed_for_good).clone()) {
+            (Some(escalation), _) => ChildEnd::failed(escalation.to_string(), &self.name),
+            (None, Some(error)) => ChildEnd::failed(error, &self.name),
+            (None, None) => ChildEnd::Normal,
+        };
+        if let Some(link) = &self.link {
+            link.exited(end);
+        }
+        *lock(&self.ended) = true;
+        self.ended_changed.notify_all();
     }
 
     /// Whether kill or escalation happened: jobs are cancelled, workers not
@@ -252,6 +316,9 @@ fn worker_thread<C: Crew>(crew: Arc<C>, cell: Arc<WorkerCell>) {
         incarnation += 1;
     };
     cell.set(WorkerState::Stopped);
+    if let StopReason::Failed(error) = &reason {
+        *lock(&core.failed_for_good) = Some(error.clone());
+    }
     core.emit(Event::Stopped {
         pool: Arc::clone(&core.name),
         worker: cell.index,
@@ -260,6 +327,7 @@ fn worker_thread<C: Crew>(crew: Arc<C>, cell: Arc<WorkerCell>) {
     if core.live.fetch_sub(1, Ordering::AcqRel) == 1 {
         // The last worker: nobody is left to take what is queued.
         crew.wind_down();
+        core.ended();
     }
 }
 

@@ -162,3 +162,91 @@ pub enum ResizeError {
     #[error("could not start a worker thread: {0}")]
     Spawn(#[from] std::io::Error),
 }
+
+/// Why a supervisor tree could not do what it was asked.
+///
+/// ```
+/// use soop_core::supervisor::{Supervisor, TreeError};
+///
+/// let err = Supervisor::builder("a/b").start().unwrap_err();
+/// assert!(matches!(err, TreeError::BadName { .. }));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TreeError {
+    /// A child (or the supervisor itself) could not be built or started.
+    #[error("{path}: could not start: {source}")]
+    Start {
+        /// The path of what could not start.
+        path: String,
+        /// Why.
+        source: BuildError,
+    },
+    /// A supervisor already has a child by that name.
+    #[error("{path}: a child named {name:?} exists already")]
+    Duplicate {
+        /// The supervisor's path.
+        path: String,
+        /// The name asked for.
+        name: String,
+    },
+    /// A supervisor has no child by that name.
+    #[error("{path}: no child named {name:?}")]
+    NoSuchChild {
+        /// The supervisor's path.
+        path: String,
+        /// The name asked for.
+        name: String,
+    },
+    /// A name that cannot be part of a path: empty, or holding `/`.
+    #[error("{name:?} cannot name a child: it must be non-empty and hold no '/'")]
+    BadName {
+        /// The name given.
+        name: String,
+    },
+    /// The supervisor has stopped (or given up) and takes no more requests.
+    #[error("{path}: the supervisor has stopped")]
+    Stopped {
+        /// The supervisor's path.
+        path: String,
+    },
+}
+
+/// Why a supervisor gave up: one of its children failed past the
+/// supervisor's restart intensity. At the root, this is the tree's
+/// terminal error; below it, the parent sees a failing child.
+///
+/// ```
+/// use std::time::Duration;
+/// use soop_core::supervisor::TreeEscalation;
+///
+/// let e = TreeEscalation {
+///     supervisor: "root/data".into(),
+///     child: "root/data/db".into(),
+///     origin: "root/data/db".into(),
+///     last_error: "disk full".into(),
+///     max_restarts: 1,
+///     window: Duration::from_secs(5),
+/// };
+/// assert!(e.to_string().starts_with("supervisor root/data gave up"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "supervisor {supervisor} gave up: child {child} failed past the restart intensity \
+     ({max_restarts} restarts in {window:?}); it started at {origin}: {last_error}"
+)]
+pub struct TreeEscalation {
+    /// The path of the supervisor that gave up.
+    pub supervisor: String,
+    /// The path of its child whose failure went past the intensity.
+    pub child: String,
+    /// The deepest path the failure came from (a pool, below supervisors
+    /// that gave up in turn).
+    pub origin: String,
+    /// The child's last error.
+    pub last_error: String,
+    /// The supervisor's intensity: restarts allowed…
+    pub max_restarts: u32,
+    /// …within this window.
+    pub window: Duration,
+}

@@ -56,6 +56,7 @@ mod pool;
 pub mod restart;
 mod run_loop;
 mod status;
+pub mod supervisor;
 mod worker;
 
 pub use builder::{Builder, MAX_WORKERS};

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crate::error::Escalation;
+use crate::error::{Escalation, TreeEscalation};
 
 /// Something that happened to a pool's worker, or to the pool.
 ///
@@ -73,6 +73,40 @@ pub enum Event {
     },
     /// The pool escalated: it is stopping, and reports why.
     Terminal(Escalation),
+    /// A supervisor started (or restarted) a child.
+    ChildStarted {
+        /// The child's path in the tree.
+        path: Arc<str>,
+    },
+    /// A supervisor is restarting a child: the failed one, or a sibling
+    /// its strategy takes along.
+    ChildRestarting {
+        /// The child's path in the tree.
+        path: Arc<str>,
+        /// How many times its supervisor has restarted it, this one included.
+        restarts: u32,
+        /// Why: the child's error, or which sibling's failure.
+        reason: String,
+    },
+    /// A child stopped and will not be restarted (or its supervisor stopped
+    /// it).
+    ChildStopped {
+        /// The child's path in the tree.
+        path: Arc<str>,
+        /// Why it stopped.
+        reason: StopReason,
+    },
+    /// A child did not stop within its shutdown timeout: its supervisor
+    /// went on without it; its threads are joined when they return.
+    ChildStopTimedOut {
+        /// The child's path in the tree.
+        path: Arc<str>,
+        /// How long the supervisor waited.
+        waited: Duration,
+    },
+    /// A supervisor went past its restart intensity: it stopped its
+    /// children and escalated to its parent (or, at the root, gave up).
+    SupervisorTerminal(TreeEscalation),
 }
 
 /// Why a worker's thread ended.
@@ -180,6 +214,17 @@ impl Observer for LogObserver {
                 reason,
             } => log::debug!("pool {pool}: worker {worker} stopped ({reason:?})"),
             Event::Terminal(escalation) => log::error!("{escalation}"),
+            Event::ChildStarted { path } => log::info!("{path}: started"),
+            Event::ChildRestarting {
+                path,
+                restarts,
+                reason,
+            } => log::warn!("{path}: restart {restarts} ({reason})"),
+            Event::ChildStopped { path, reason } => log::info!("{path}: stopped ({reason:?})"),
+            Event::ChildStopTimedOut { path, waited } => {
+                log::error!("{path}: did not stop within {waited:?}; left to end by itself")
+            }
+            Event::SupervisorTerminal(escalation) => log::error!("{escalation}"),
         }
     }
 }

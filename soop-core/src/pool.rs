@@ -480,6 +480,19 @@ impl<W: Worker> Pool<W> {
         self.shutdown(true);
     }
 
+    /// Begins a stop without waiting: closes the mailbox (the workers
+    /// drain it), noting by when the stopper wants them gone.
+    pub(crate) fn signal_stop(&self, deadline: Instant) {
+        self.crew.core.set_stop_deadline(deadline);
+        self.crew.mailbox.close();
+        self.crew.core.begin_stopping();
+    }
+
+    /// Waits until every worker thread has ended, or `deadline`.
+    pub(crate) fn wait_ended(&self, deadline: Instant) -> bool {
+        self.crew.core.wait_ended(deadline)
+    }
+
     fn shutdown(&self, cancel: bool) {
         let core = &self.crew.core;
         self.crew.mailbox.close();

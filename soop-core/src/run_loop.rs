@@ -158,6 +158,35 @@ impl Context<'_> {
         self.core.sleep(duration)
     }
 
+    /// By when the stop wants this loop to have returned: `None` while it
+    /// runs, and when the stop set no limit (a direct
+    /// [`RunLoops::stop`] waits as long as it takes). In a supervision
+    /// tree, it is the child's shutdown timeout from the stop.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::Context;
+    /// use soop_core::supervisor::{Child, Supervisor};
+    ///
+    /// let flusher = Child::run_loops("flusher", |b| {
+    ///     b.workers(1).run_loops(|| {
+    ///         |ctx: &Context<'_>| {
+    ///             while !ctx.sleep(Duration::from_millis(10)) {}
+    ///             let deadline = ctx.deadline().expect("a tree's stop has a timeout");
+    ///             // flush what is buffered, in the time left until `deadline`
+    ///             # let _ = deadline;
+    ///             Ok::<_, String>(())
+    ///         }
+    ///     })
+    /// })
+    /// .shutdown(Duration::from_secs(2));
+    /// let tree = Supervisor::builder("root").child(flusher).start().unwrap();
+    /// tree.stop();
+    /// ```
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.core.stop_deadline()
+    }
+
     /// This worker's index in its pool.
     ///
     /// ```
@@ -246,6 +275,18 @@ impl RunLoops {
         if !self.crew.core.join_threads() {
             self.crew.core.finish_observers();
         }
+    }
+
+    /// Begins a stop without waiting, noting by when the stopper wants the
+    /// loops gone ([`Context::deadline`]).
+    pub(crate) fn signal_stop(&self, deadline: std::time::Instant) {
+        self.crew.core.set_stop_deadline(deadline);
+        self.crew.core.halt();
+    }
+
+    /// Waits until every worker thread has ended, or `deadline`.
+    pub(crate) fn wait_ended(&self, deadline: std::time::Instant) -> bool {
+        self.crew.core.wait_ended(deadline)
     }
 
     /// A snapshot of every worker's state and counts.
