@@ -2,6 +2,7 @@
 
 use std::fmt::Display;
 use std::sync::Arc;
+use std::time::Duration;
 
 use soop_buffers::BufferChannels;
 
@@ -13,6 +14,7 @@ use crate::pool::{Mail, Pool};
 use crate::restart::{Backoff, Intensity, Policy};
 use crate::run_loop::{Context, RunLoops};
 use crate::supervisor::link::TreeLink;
+use crate::watchdog::Watch;
 use crate::worker::Worker;
 
 /// The most workers a pool may have.
@@ -60,6 +62,8 @@ pub struct Builder {
     clock: Arc<dyn Clock>,
     /// Set when a supervisor builds the pool as its child.
     link: Option<TreeLink>,
+    stall_limit: Option<Duration>,
+    replace_stalled: bool,
 }
 
 impl Default for Builder {
@@ -90,6 +94,8 @@ impl Builder {
             observers: Vec::new(),
             clock: Arc::new(SystemClock),
             link: None,
+            stall_limit: None,
+            replace_stalled: true,
         }
     }
 
@@ -369,6 +375,56 @@ impl Builder {
         Ok(RunLoops::start(self.core()?, factory, workers)?)
     }
 
+    /// Watches every worker's single call: one that runs longer than
+    /// `limit` is reported as [`Event::Stalled`](crate::Event::Stalled) and
+    /// (unless [`replace_stalled(false)`](Builder::replace_stalled)) a new
+    /// thread starts in its place, so the pool keeps its capacity. The
+    /// stalled thread leaves when its call returns and is joined then; it
+    /// is never interrupted. For run loops, the time counted is the time
+    /// since the loop's last [`Context::heartbeat`]. Default: no watchdog
+    /// (and no cost).
+    ///
+    /// # Errors
+    /// At build: [`BuildError::Zero`] for a zero limit.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::{LogObserver, Pool, from_fn};
+    ///
+    /// let pool = Pool::builder()
+    ///     .workers(4)
+    ///     .stall_limit(Duration::from_secs(30))
+    ///     .observer(LogObserver) // logs each stall
+    ///     .build(from_fn(|url: String| Ok::<_, String>(url.len())))
+    ///     .unwrap();
+    /// # drop(pool);
+    /// ```
+    pub fn stall_limit(mut self, limit: Duration) -> Self {
+        self.stall_limit = Some(limit);
+        self
+    }
+
+    /// Whether a stalled worker is replaced by a new thread (the default)
+    /// or only reported. Replaced workers still in their call never
+    /// outnumber the working ones, so a pool whose calls all hang does not
+    /// grow without end.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder()
+    ///     .stall_limit(Duration::from_secs(5))
+    ///     .replace_stalled(false) // report only
+    ///     .build(from_fn(|n: u8| Ok::<_, String>(n)))
+    ///     .unwrap();
+    /// # drop(pool);
+    /// ```
+    pub fn replace_stalled(mut self, replace: bool) -> Self {
+        self.replace_stalled = replace;
+        self
+    }
+
     /// A builder for a supervisor's child: the tree's clock and link.
     pub(crate) fn linked(mut self, link: TreeLink) -> Self {
         self.clock = Arc::clone(&link.clock);
@@ -384,6 +440,10 @@ impl Builder {
             backoff: self.backoff,
             clock: Arc::clone(&self.clock),
             stack_size: self.stack_size,
+            watch: self.stall_limit.map(|limit| Watch {
+                limit,
+                replace: self.replace_stalled,
+            }),
         };
         // In a tree, a pool is named by its path.
         let name = self.link.as_ref().map_or(&*self.name, |l| &*l.path);
@@ -429,6 +489,11 @@ impl Builder {
         if let Some(problem) = self.backoff.problem() {
             return Err(BuildError::Backoff(problem));
         }
+        if self.stall_limit.is_some_and(|limit| limit.is_zero()) {
+            return Err(BuildError::Zero {
+                what: "stall_limit",
+            });
+        }
         if self.stack_size == Some(0) {
             return Err(BuildError::Zero { what: "stack_size" });
         }
@@ -445,6 +510,8 @@ impl std::fmt::Debug for Builder {
             .field("policy", &self.policy)
             .field("intensity", &self.intensity)
             .field("backoff", &self.backoff)
+            .field("stall_limit", &self.stall_limit)
+            .field("replace_stalled", &self.replace_stalled)
             .field("observers", &self.observers.len())
             .finish_non_exhaustive()
     }

@@ -17,6 +17,7 @@ use crate::observe::{Dispatcher, Event, StopReason};
 use crate::restart::{Backoff, BackoffState, Intensity, IntensityTracker, Policy, RestartDecision};
 use crate::status::{WorkerCell, WorkerState, WorkerStatus};
 use crate::supervisor::link::{ChildEnd, TreeLink};
+use crate::watchdog::Watch;
 
 /// How one life of a worker ended.
 pub(crate) enum Exit {
@@ -48,6 +49,7 @@ pub(crate) struct Supervision {
     pub(crate) backoff: Backoff,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) stack_size: Option<usize>,
+    pub(crate) watch: Option<Watch>,
 }
 
 /// What every kind of pool shares.
@@ -76,6 +78,10 @@ pub(crate) struct CrewCore {
     ended_changed: Condvar,
     /// By when a stop wants the workers gone, if it said.
     stop_deadline: Mutex<Option<Instant>>,
+    /// What the watchdog measures calls from.
+    pub(crate) epoch: Instant,
+    /// Stalled workers replaced and still in their call.
+    pub(crate) replaced: AtomicUsize,
 }
 
 impl CrewCore {
@@ -103,6 +109,8 @@ impl CrewCore {
             ended: Mutex::new(false),
             ended_changed: Condvar::new(),
             stop_deadline: Mutex::new(None),
+            epoch: Instant::now(),
+            replaced: AtomicUsize::new(0),
         }
     }
 
@@ -181,12 +189,60 @@ impl CrewCore {
 
     /// Sleeps up to `duration`; returns early (with `true`) once stopping.
     pub(crate) fn sleep(&self, duration: Duration) -> bool {
+        self.sleep_unless(duration, || false)
+    }
+
+    /// Sleeps up to `duration`; returns early (with `true`) once stopping
+    /// or once `leave` holds (checked whenever sleepers are woken).
+    pub(crate) fn sleep_unless(&self, duration: Duration, leave: impl Fn() -> bool) -> bool {
         let guard = lock(&self.stopping);
         let (guard, _) = self
             .stopping_changed
-            .wait_timeout_while(guard, duration, |stopping| !*stopping)
+            .wait_timeout_while(guard, duration, |stopping| !*stopping && !leave())
             .unwrap_or_else(|p| p.into_inner());
-        *guard
+        *guard || leave()
+    }
+
+    /// Wakes every sleeper to check its `leave` condition again.
+    pub(crate) fn wake_sleepers(&self) {
+        let _guard = lock(&self.stopping);
+        self.stopping_changed.notify_all();
+    }
+
+    /// Starts timing a call for the watchdog, if the pool has one.
+    pub(crate) fn watch(&self, cell: &WorkerCell) {
+        if self.supervision.watch.is_some() {
+            cell.watch_from(self.epoch);
+        }
+    }
+
+    /// Every worker's cell, for the watchdog.
+    pub(crate) fn cells(&self) -> Vec<Arc<WorkerCell>> {
+        lock(&self.cells).clone()
+    }
+
+    /// Threads started and not yet at their end.
+    pub(crate) fn live(&self) -> usize {
+        self.live.load(Ordering::Acquire)
+    }
+
+    /// Keeps a thread to join at stop.
+    pub(crate) fn keep_thread(&self, thread: JoinHandle<()>) {
+        lock(&self.threads).push(thread);
+    }
+
+    /// Joins the threads that have already ended (stalled workers that
+    /// were replaced and have returned since).
+    pub(crate) fn join_ended(&self) {
+        let mut threads = lock(&self.threads);
+        let (ended, running): (Vec<_>, Vec<_>) = std::mem::take(&mut *threads)
+            .into_iter()
+            .partition(|t| t.is_finished());
+        *threads = running;
+        drop(threads);
+        for thread in ended {
+            let _ = thread.join();
+        }
     }
 
     pub(crate) fn terminal(&self) -> Option<Escalation> {
@@ -202,15 +258,21 @@ impl CrewCore {
     /// waiting for it).
     pub(crate) fn join_threads(&self) -> bool {
         let me = thread::current().id();
-        let threads = std::mem::take(&mut *lock(&self.threads));
-        if threads.iter().any(|t| t.thread().id() == me) {
-            lock(&self.threads).extend(threads);
-            return true;
+        // Until none is left: the watchdog may start a thread while the
+        // first ones are joined, and is itself among them.
+        loop {
+            let threads = std::mem::take(&mut *lock(&self.threads));
+            if threads.is_empty() {
+                return false;
+            }
+            if threads.iter().any(|t| t.thread().id() == me) {
+                lock(&self.threads).extend(threads);
+                return true;
+            }
+            for thread in threads {
+                let _ = thread.join();
+            }
         }
-        for thread in threads {
-            let _ = thread.join();
-        }
-        false
     }
 
     /// After every worker has been joined: lets the observers finish.
@@ -219,8 +281,8 @@ impl CrewCore {
     }
 }
 
-/// Starts one more worker thread.
-pub(crate) fn spawn<C: Crew>(crew: &Arc<C>) -> io::Result<()> {
+/// Starts one more worker thread; returns its index.
+pub(crate) fn spawn<C: Crew>(crew: &Arc<C>) -> io::Result<usize> {
     let core = crew.core();
     let index = core.next_index.fetch_add(1, Ordering::Relaxed);
     let cell = Arc::new(WorkerCell::new(index));
@@ -237,7 +299,7 @@ pub(crate) fn spawn<C: Crew>(crew: &Arc<C>) -> io::Result<()> {
         Ok(handle) => {
             lock(&core.cells).push(cell);
             lock(&core.threads).push(handle);
-            Ok(())
+            Ok(index)
         }
         Err(err) => {
             core.live.fetch_sub(1, Ordering::AcqRel);
@@ -275,7 +337,12 @@ fn worker_thread<C: Crew>(crew: Arc<C>, cell: Arc<WorkerCell>) {
             worker: cell.index,
             incarnation,
         });
-        let (failed, error) = match crew.run_once(&cell) {
+        let exit = crew.run_once(&cell);
+        if cell.is_replaced() {
+            core.replaced.fetch_sub(1, Ordering::AcqRel);
+            break StopReason::Replaced;
+        }
+        let (failed, error) = match exit {
             Exit::Closed => break StopReason::Shutdown,
             Exit::Retired => break StopReason::Retired,
             Exit::Finished => (false, "returned".to_string()),

@@ -57,6 +57,7 @@ pub mod restart;
 mod run_loop;
 mod status;
 pub mod supervisor;
+mod watchdog;
 mod worker;
 
 pub use builder::{Builder, MAX_WORKERS};

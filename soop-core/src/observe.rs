@@ -104,6 +104,19 @@ pub enum Event {
         /// How long the supervisor waited.
         waited: Duration,
     },
+    /// A worker's single call (a run loop: the time since its last
+    /// heartbeat) has run past the pool's stall limit.
+    Stalled {
+        /// The pool's name (in a tree, its path).
+        pool: Arc<str>,
+        /// The stalled worker.
+        worker: usize,
+        /// How long the call had run when the watchdog saw it.
+        busy_for: Duration,
+        /// The worker started in its place, if the pool replaces stalled
+        /// workers (and has not already replaced as many as it has workers).
+        replacement: Option<usize>,
+    },
     /// A supervisor went past its restart intensity: it stopped its
     /// children and escalated to its parent (or, at the root, gave up).
     SupervisorTerminal(TreeEscalation),
@@ -130,6 +143,7 @@ pub enum Event {
 /// assert_eq!(*reasons.lock().unwrap(), [StopReason::Shutdown, StopReason::Shutdown]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StopReason {
     /// The pool was stopped, killed or dropped: a normal end, not an error.
     Shutdown,
@@ -141,6 +155,9 @@ pub enum StopReason {
     Failed(String),
     /// The pool escalated.
     Escalated,
+    /// Its call stalled past the watchdog's limit and a new thread took
+    /// its place; it left when the call returned.
+    Replaced,
 }
 
 /// Receives a pool's [`Event`]s, one at a time, on the pool's observer
@@ -225,6 +242,19 @@ impl Observer for LogObserver {
                 log::error!("{path}: did not stop within {waited:?}; left to end by itself")
             }
             Event::SupervisorTerminal(escalation) => log::error!("{escalation}"),
+            Event::Stalled {
+                pool,
+                worker,
+                busy_for,
+                replacement,
+            } => match replacement {
+                Some(new) => log::warn!(
+                    "pool {pool}: worker {worker} stalled ({busy_for:?} in one call); worker {new} replaces it"
+                ),
+                None => {
+                    log::warn!("pool {pool}: worker {worker} stalled ({busy_for:?} in one call)")
+                }
+            },
         }
     }
 }

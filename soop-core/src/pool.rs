@@ -149,6 +149,7 @@ impl<W: Worker> Pool<W> {
             // already started: a failed build leaks none.
             crew::spawn(&pool.crew)?;
         }
+        crate::watchdog::start(&pool.crew)?;
         Ok(pool)
     }
 
@@ -616,7 +617,10 @@ impl<W: Worker> Crew for PoolCrew<W> {
             }
             cell.set(WorkerState::Busy);
             let Job { input, reply } = job;
-            match catch_unwind(AssertUnwindSafe(|| worker.handle(input))) {
+            self.core.watch(cell);
+            let handled = catch_unwind(AssertUnwindSafe(|| worker.handle(input)));
+            cell.unwatch();
+            match handled {
                 Ok(Ok(output)) => {
                     cell.processed();
                     deliver::<W>(reply, Ok(output));
@@ -633,6 +637,10 @@ impl<W: Worker> Crew for PoolCrew<W> {
                     deliver::<W>(reply, Err(JobError::Panicked(message.clone())));
                     break Exit::Failed(message);
                 }
+            }
+            if cell.is_replaced() {
+                // A replacement took this place while the call stalled.
+                break Exit::Retired;
             }
         };
         // The worker's own Drop is user code too.

@@ -90,7 +90,7 @@ struct LoopCrew {
 /// ```
 pub struct Context<'a> {
     core: &'a CrewCore,
-    worker: usize,
+    cell: &'a WorkerCell,
 }
 
 impl Context<'_> {
@@ -123,7 +123,7 @@ impl Context<'_> {
     /// loops.stop();
     /// ```
     pub fn is_stopping(&self) -> bool {
-        self.core.is_stopping()
+        self.core.is_stopping() || self.cell.is_replaced()
     }
 
     /// Sleeps up to `duration`, waking early when the pool stops; returns
@@ -155,7 +155,35 @@ impl Context<'_> {
     /// loops.stop();
     /// ```
     pub fn sleep(&self, duration: Duration) -> bool {
-        self.core.sleep(duration)
+        self.core.sleep_unless(duration, || self.cell.is_replaced())
+    }
+
+    /// Tells the watchdog this loop is alive. With a
+    /// [`stall_limit`](crate::Builder::stall_limit), a loop that goes longer
+    /// than the limit between heartbeats is reported stalled and replaced
+    /// by a new one; the old one sees [`is_stopping`](Context::is_stopping)
+    /// and should return. Without a limit, a heartbeat costs nothing.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use soop_core::{Context, Pool};
+    ///
+    /// let checks = Pool::builder()
+    ///     .workers(1)
+    ///     .stall_limit(Duration::from_secs(10))
+    ///     .run_loops(|| {
+    ///         |ctx: &Context<'_>| {
+    ///             while !ctx.sleep(Duration::from_millis(5)) {
+    ///                 ctx.heartbeat(); // each round of checks proves the loop alive
+    ///             }
+    ///             Ok::<_, String>(())
+    ///         }
+    ///     })
+    ///     .unwrap();
+    /// checks.stop();
+    /// ```
+    pub fn heartbeat(&self) {
+        self.core.watch(self.cell);
     }
 
     /// By when the stop wants this loop to have returned: `None` while it
@@ -212,7 +240,7 @@ impl Context<'_> {
     /// assert_eq!(indices, [0, 1, 2]);
     /// ```
     pub fn worker(&self) -> usize {
-        self.worker
+        self.cell.index
     }
 }
 
@@ -238,6 +266,7 @@ impl RunLoops {
             // On failure, dropping `loops` stops and joins those started.
             crew::spawn(&loops.crew)?;
         }
+        crate::watchdog::start(&loops.crew)?;
         Ok(loops)
     }
 
@@ -357,13 +386,15 @@ impl Crew for LoopCrew {
     fn run_once(&self, cell: &WorkerCell) -> Exit {
         let ctx = Context {
             core: &self.core,
-            worker: cell.index,
+            cell,
         };
         cell.set(WorkerState::Busy);
+        self.core.watch(cell);
         let ran = catch_unwind(AssertUnwindSafe(|| {
             let mut body = (self.factory)();
             body(&ctx)
         }));
+        cell.unwatch();
         match ran {
             Ok(Ok(())) => {
                 cell.processed();

@@ -1,6 +1,7 @@
 //! Status snapshots, and the per-worker counters behind them.
 
-use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::error::Escalation;
 
@@ -87,6 +88,13 @@ pub(crate) struct WorkerCell {
     processed: AtomicU64,
     failed: AtomicU64,
     restarts: AtomicU32,
+    /// When the watched call (or the last heartbeat) began, as nanoseconds
+    /// after the pool's epoch, plus one; 0 while not watched.
+    watched_since: AtomicU64,
+    /// The watchdog has reported the current call.
+    stalled: AtomicBool,
+    /// A replacement took this worker's place: it leaves after its call.
+    replaced: AtomicBool,
 }
 
 impl WorkerCell {
@@ -97,7 +105,46 @@ impl WorkerCell {
             processed: AtomicU64::new(0),
             failed: AtomicU64::new(0),
             restarts: AtomicU32::new(0),
+            watched_since: AtomicU64::new(0),
+            stalled: AtomicBool::new(false),
+            replaced: AtomicBool::new(false),
         }
+    }
+
+    /// Starts (or, for a heartbeat, restarts) the watched time.
+    pub(crate) fn watch_from(&self, epoch: Instant) {
+        let nanos = epoch.elapsed().as_nanos().min(u128::from(u64::MAX - 1)) as u64;
+        self.stalled.store(false, Ordering::Relaxed);
+        self.watched_since.store(nanos + 1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn unwatch(&self) {
+        self.watched_since.store(0, Ordering::Relaxed);
+    }
+
+    /// How long the watched call has run, if one is watched.
+    pub(crate) fn busy_for(&self, epoch: Instant) -> Option<Duration> {
+        match self.watched_since.load(Ordering::Relaxed) {
+            0 => None,
+            since => Some(
+                epoch
+                    .elapsed()
+                    .saturating_sub(Duration::from_nanos(since - 1)),
+            ),
+        }
+    }
+
+    /// Marks the current call as reported; true the first time only.
+    pub(crate) fn mark_stalled(&self) -> bool {
+        !self.stalled.swap(true, Ordering::Relaxed)
+    }
+
+    pub(crate) fn replace(&self) {
+        self.replaced.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn is_replaced(&self) -> bool {
+        self.replaced.load(Ordering::Acquire)
     }
 
     pub(crate) fn set(&self, state: WorkerState) {

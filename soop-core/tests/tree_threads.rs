@@ -84,4 +84,33 @@ fn a_stopped_tree_leaves_no_thread_behind() {
     eventually("threads back to baseline after the tree stopped", || {
         thread_count() == baseline
     });
+
+    // A watchdog's replacement, and the stalled thread it replaced.
+    let gate = Arc::new((Mutex::new(false), Condvar::new()));
+    let blocker = Arc::clone(&gate);
+    let recorder = Recorder::default();
+    let pool = soop_core::Pool::builder()
+        .workers(1)
+        .stall_limit(Duration::from_millis(10))
+        .observer(recorder.clone())
+        .build(from_fn(move |n: u32| {
+            let (open, opened) = &*blocker;
+            let mut open = open.lock().unwrap();
+            while n == 0 && !*open {
+                open = opened.wait(open).unwrap();
+            }
+            Ok::<_, String>(n)
+        }))
+        .unwrap();
+    pool.submit(Job::new(0)).unwrap();
+    eventually("the stalled worker is replaced", || {
+        pool.status().workers.len() == 2
+    });
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    within_a_minute(move || pool.stop());
+    eventually(
+        "threads back to baseline after the watchdog's pool stopped",
+        || thread_count() == baseline,
+    );
 }
