@@ -52,20 +52,41 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
 }
 
 /// [`assign`](crate::Pool::assign) or [`cast`](crate::Pool::cast) on a
-/// closed pool; the input is inside.
+/// closed pool, or to one whose circuit breaker is open; the input is
+/// inside.
 ///
 /// ```
 /// use soop_assign::{AssignError, Pool, from_fn};
 ///
 /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
 /// pool.stop();
-/// assert!(matches!(pool.assign(5), Err(AssignError(5))));
+/// assert!(matches!(pool.assign(5), Err(AssignError::Closed(5))));
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("assigning to a closed pool")]
-pub struct AssignError<I>(pub I);
+pub enum AssignError<I> {
+    /// The pool is closed.
+    #[error("assigning to a closed pool")]
+    Closed(I),
+    /// The pool's [circuit breaker](crate::Builder::breaker) is open:
+    /// failing fast.
+    #[error("the pool's circuit breaker is open")]
+    Open(I),
+}
 
 impl<I> AssignError<I> {
+    /// Whether the breaker refused it (the pool itself still runs).
+    ///
+    /// ```
+    /// use soop_assign::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// pool.stop();
+    /// assert!(!pool.assign(1).unwrap_err().is_open()); // closed
+    /// ```
+    pub fn is_open(&self) -> bool {
+        matches!(self, Self::Open(_))
+    }
+
     ///
     /// ```
     /// use soop_assign::{Pool, from_fn};
@@ -76,13 +97,18 @@ impl<I> AssignError<I> {
     /// ```
     /// The input that was not assigned.
     pub fn into_inner(self) -> I {
-        self.0
+        match self {
+            Self::Closed(i) | Self::Open(i) => i,
+        }
     }
 }
 
 impl<I> fmt::Debug for AssignError<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AssignError(..)")
+        f.write_str(match self {
+            Self::Closed(_) => "Closed(..)",
+            Self::Open(_) => "Open(..)",
+        })
     }
 }
 
@@ -106,6 +132,9 @@ pub enum TryAssignError<I> {
     /// The pool is closed.
     #[error("assigning to a closed pool")]
     Closed(I),
+    /// The pool's circuit breaker is open: failing fast.
+    #[error("the pool's circuit breaker is open")]
+    Open(I),
 }
 
 impl<I> TryAssignError<I> {
@@ -147,7 +176,7 @@ impl<I> TryAssignError<I> {
     /// ```
     pub fn into_inner(self) -> I {
         match self {
-            Self::Full(i) | Self::Closed(i) => i,
+            Self::Full(i) | Self::Closed(i) | Self::Open(i) => i,
         }
     }
     /// Whether the mailbox was full.
@@ -196,6 +225,7 @@ impl<I> fmt::Debug for TryAssignError<I> {
         f.write_str(match self {
             Self::Full(_) => "Full(..)",
             Self::Closed(_) => "Closed(..)",
+            Self::Open(_) => "Open(..)",
         })
     }
 }
@@ -220,6 +250,9 @@ pub enum AssignTimeoutError<I> {
     /// The pool is closed.
     #[error("assigning to a closed pool")]
     Closed(I),
+    /// The pool's circuit breaker is open: failing fast.
+    #[error("the pool's circuit breaker is open")]
+    Open(I),
 }
 
 impl<I> AssignTimeoutError<I> {
@@ -236,7 +269,7 @@ impl<I> AssignTimeoutError<I> {
     /// ```
     pub fn into_inner(self) -> I {
         match self {
-            Self::Timeout(i) | Self::Closed(i) => i,
+            Self::Timeout(i) | Self::Closed(i) | Self::Open(i) => i,
         }
     }
     /// Whether the deadline passed.
@@ -259,6 +292,7 @@ impl<I> fmt::Debug for AssignTimeoutError<I> {
         f.write_str(match self {
             Self::Timeout(_) => "Timeout(..)",
             Self::Closed(_) => "Closed(..)",
+            Self::Open(_) => "Open(..)",
         })
     }
 }

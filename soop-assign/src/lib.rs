@@ -60,6 +60,7 @@ mod ticket;
 pub use error::{AssignError, AssignTimeoutError, Error, TryAssignError, WaitTimeoutError};
 pub use many::{Completions, completions, wait_all, wait_any};
 pub use pool::{Builder, Pool, TicketFor};
+pub use soop_core::breaker;
 pub use soop_core::{
     BuildError, Clock, Escalation, Event, LogObserver, ManualClock, Observer, PoolStatus,
     ResizeError, StopReason, Worker, WorkerState, WorkerStatus, from_fn, restart,

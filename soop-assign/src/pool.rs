@@ -4,10 +4,11 @@ use std::time::{Duration, Instant};
 
 use soop_core::buffers::{Completion, ReplySlots};
 use soop_core::{
-    BuildError, Clock, Escalation, Job, Observer, Outcome, PoolStatus, ResizeError,
-    SendTimeoutError, TrySendError, Worker,
+    BuildError, Clock, Escalation, Job, Observer, Outcome, PoolStatus, ResizeError, SubmitError,
+    Worker,
 };
 
+use crate::breaker;
 use crate::error::{AssignError, AssignTimeoutError, TryAssignError};
 use crate::restart::{Backoff, Intensity, Policy};
 use crate::ticket::Ticket;
@@ -105,7 +106,7 @@ impl<W: Worker> Pool<W> {
         let (reply_to, reply) = self.slots.pair();
         match self.core.submit(Job::with_reply(input, reply_to)) {
             Ok(()) => Ok(Ticket::new(reply)),
-            Err(refused) => Err(AssignError(refused.into_inner().into_input())),
+            Err(refused) => Err(assign_error(refused)),
         }
     }
 
@@ -128,8 +129,7 @@ impl<W: Worker> Pool<W> {
         let (reply_to, reply) = self.slots.pair();
         match self.core.try_submit(Job::with_reply(input, reply_to)) {
             Ok(()) => Ok(Ticket::new(reply)),
-            Err(TrySendError::Full(job)) => Err(TryAssignError::Full(job.into_input())),
-            Err(TrySendError::Closed(job)) => Err(TryAssignError::Closed(job.into_input())),
+            Err(refused) => Err(try_error(refused)),
         }
     }
 
@@ -190,10 +190,7 @@ impl<W: Worker> Pool<W> {
             .submit_deadline(Job::with_reply(input, reply_to), deadline)
         {
             Ok(()) => Ok(Ticket::new(reply)),
-            Err(SendTimeoutError::Timeout(job)) => {
-                Err(AssignTimeoutError::Timeout(job.into_input()))
-            }
-            Err(SendTimeoutError::Closed(job)) => Err(AssignTimeoutError::Closed(job.into_input())),
+            Err(refused) => Err(timeout_error(refused)),
         }
     }
 
@@ -225,16 +222,14 @@ impl<W: Worker> Pool<W> {
         if self.core.is_current_worker() {
             return match self.core.try_submit(Job::new(input)) {
                 Ok(()) => Ok(()),
-                Err(TrySendError::Full(job)) => {
+                Err(SubmitError::Full(job)) => {
                     let _ = self.core.run_inline(job.into_input());
                     Ok(())
                 }
-                Err(TrySendError::Closed(job)) => Err(AssignError(job.into_input())),
+                Err(refused) => Err(assign_error(refused)),
             };
         }
-        self.core
-            .submit(Job::new(input))
-            .map_err(|refused| AssignError(refused.into_inner().into_input()))
+        self.core.submit(Job::new(input)).map_err(assign_error)
     }
 
     /// Fire and forget, never blocking.
@@ -251,10 +246,7 @@ impl<W: Worker> Pool<W> {
     /// assert!(matches!(pool.try_cast(2), Err(TryAssignError::Closed(2))));
     /// ```
     pub fn try_cast(&self, input: W::Input) -> Result<(), TryAssignError<W::Input>> {
-        self.core.try_submit(Job::new(input)).map_err(|e| match e {
-            TrySendError::Full(job) => TryAssignError::Full(job.into_input()),
-            TrySendError::Closed(job) => TryAssignError::Closed(job.into_input()),
-        })
+        self.core.try_submit(Job::new(input)).map_err(try_error)
     }
 
     /// A ticket that already holds `outcome` (for jobs run inline).
@@ -441,6 +433,36 @@ pub struct Builder {
     core: soop_core::Builder,
 }
 
+/// What a blocking submit can refuse with: closed, or the breaker open.
+fn assign_error<W: Worker>(refused: SubmitError<Job<W>>) -> AssignError<W::Input> {
+    match refused {
+        SubmitError::Open(job) => AssignError::Open(job.into_input()),
+        other => AssignError::Closed(other.into_inner().into_input()),
+    }
+}
+
+/// What a non-blocking submit can refuse with: full, closed, or open.
+fn try_error<W: Worker>(refused: SubmitError<Job<W>>) -> TryAssignError<W::Input> {
+    match refused {
+        SubmitError::Closed(job) => TryAssignError::Closed(job.into_input()),
+        SubmitError::Open(job) => TryAssignError::Open(job.into_input()),
+        SubmitError::Full(job) | SubmitError::Timeout(job) => {
+            TryAssignError::Full(job.into_input())
+        }
+    }
+}
+
+/// What a submit with a deadline can refuse with: late, closed, or open.
+fn timeout_error<W: Worker>(refused: SubmitError<Job<W>>) -> AssignTimeoutError<W::Input> {
+    match refused {
+        SubmitError::Closed(job) => AssignTimeoutError::Closed(job.into_input()),
+        SubmitError::Open(job) => AssignTimeoutError::Open(job.into_input()),
+        SubmitError::Full(job) | SubmitError::Timeout(job) => {
+            AssignTimeoutError::Timeout(job.into_input())
+        }
+    }
+}
+
 macro_rules! delegate {
     ($($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty);)*) => {
         $(
@@ -566,6 +588,58 @@ impl Builder {
         /// assert_eq!(pool.assign(1).unwrap().wait(), Ok(1));
         /// ```
         clock(clock: impl Clock);
+        /// Fronts the pool with a circuit breaker: while it is open (too
+        /// many jobs failed lately), every assign fails fast with an
+        /// `Open` error holding the input, instead of queueing work for
+        /// something that keeps failing. State in `status().breaker`.
+        ///
+        /// ```
+        /// use soop_assign::breaker::{Settings, State};
+        /// use soop_assign::{AssignError, Pool, from_fn};
+        ///
+        /// let pool = Pool::builder()
+        ///     .workers(1)
+        ///     .breaker(Settings { min_calls: 3, ..Settings::default() })
+        ///     .build(from_fn(|n: u32| if n > 0 { Err("backend down") } else { Ok(n) }))
+        ///     .unwrap();
+        /// for n in 1..=3 {
+        ///     let _ = pool.assign(n).unwrap().wait(); // each fails
+        /// }
+        /// assert_eq!(pool.status().breaker, Some(State::Open));
+        /// assert!(matches!(pool.assign(0), Err(AssignError::Open(0)))); // fails fast, input back
+        /// ```
+        breaker(settings: breaker::Settings);
+        /// Reports (and, by default, replaces with a new thread) a worker
+        /// whose single job runs longer than `limit`, so the pool keeps its
+        /// capacity while a call hangs.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use soop_assign::{Pool, from_fn};
+        ///
+        /// let pool = Pool::builder()
+        ///     .workers(2)
+        ///     .stall_limit(Duration::from_secs(30))
+        ///     .build(from_fn(|n: u8| Ok::<_, String>(n)))
+        ///     .unwrap();
+        /// assert_eq!(pool.assign(1).unwrap().wait(), Ok(1));
+        /// ```
+        stall_limit(limit: Duration);
+        /// Whether a stalled worker is replaced (the default) or only
+        /// reported.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use soop_assign::{Pool, from_fn};
+        ///
+        /// let pool = Pool::builder()
+        ///     .stall_limit(Duration::from_secs(30))
+        ///     .replace_stalled(false)
+        ///     .build(from_fn(|n: u8| Ok::<_, String>(n)))
+        ///     .unwrap();
+        /// # drop(pool);
+        /// ```
+        replace_stalled(replace: bool);
     }
 
     /// Starts the pool; `factory` builds each worker (at start and at every

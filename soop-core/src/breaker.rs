@@ -124,6 +124,16 @@ struct Inner {
     slots: [Slot; SLOTS],
 }
 
+impl Inner {
+    fn state(&self) -> State {
+        match self.phase {
+            Phase::Closed => State::Closed,
+            Phase::Open { .. } => State::Open,
+            Phase::HalfOpen { .. } => State::HalfOpen,
+        }
+    }
+}
+
 impl Breaker {
     /// A closed breaker on the system clock.
     ///
@@ -197,12 +207,29 @@ impl Breaker {
     /// assert!(breaker.admit().is_ok()); // closed: everything passes
     /// ```
     pub fn admit(&self) -> Result<(), BreakerOpen> {
+        self.admit_noting().map(|_| ())
+    }
+
+    /// As [`admit`](Breaker::admit); also says the new state if this call
+    /// changed it (open to half-open).
+    pub(crate) fn admit_noting(&self) -> Result<Option<State>, BreakerOpen> {
         let now = self.clock.now();
         let mut inner = lock(&self.inner);
+        let before = inner.state();
+        let admitted = Self::admit_locked(&mut inner, &self.settings, now);
+        let after = inner.state();
+        admitted.map(|()| (before != after).then_some(after))
+    }
+
+    fn admit_locked(
+        inner: &mut Inner,
+        settings: &Settings,
+        now: Instant,
+    ) -> Result<(), BreakerOpen> {
         match &mut inner.phase {
             Phase::Closed => Ok(()),
             Phase::Open { since } => {
-                if now.saturating_duration_since(*since) < self.settings.cool_down {
+                if now.saturating_duration_since(*since) < settings.cool_down {
                     return Err(BreakerOpen);
                 }
                 inner.phase = Phase::HalfOpen {
@@ -212,7 +239,7 @@ impl Breaker {
                 Ok(())
             }
             Phase::HalfOpen { admitted, .. } => {
-                if *admitted >= self.settings.trial_calls {
+                if *admitted >= settings.trial_calls {
                     return Err(BreakerOpen);
                 }
                 *admitted += 1;
@@ -232,8 +259,51 @@ impl Breaker {
     /// assert_eq!(breaker.state(), State::Closed);
     /// ```
     pub fn record(&self, success: bool) {
+        self.record_noting(success);
+    }
+
+    /// Gives back the admission of a call that never ran (refused further
+    /// on, or cancelled), so a half-open breaker can let another trial
+    /// through instead of waiting for an outcome that never comes.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// use soop_core::ManualClock;
+    /// use soop_core::breaker::{Breaker, Settings};
+    ///
+    /// let clock = Arc::new(ManualClock::new());
+    /// let settings = Settings { min_calls: 1, trial_calls: 1, ..Settings::default() };
+    /// let breaker = Breaker::with_clock(settings, Arc::clone(&clock)).unwrap();
+    /// breaker.admit().unwrap();
+    /// breaker.record(false); // open
+    /// clock.advance(settings.cool_down);
+    /// breaker.admit().unwrap(); // the one trial…
+    /// assert!(breaker.admit().is_err());
+    /// breaker.release(); // …never ran
+    /// assert!(breaker.admit().is_ok()); // so another may go
+    /// ```
+    pub fn release(&self) {
+        let mut inner = lock(&self.inner);
+        // A call admitted while closed and released after the breaker
+        // opened may free a trial slot early: one trial too many at worst.
+        if let Phase::HalfOpen { admitted, .. } = &mut inner.phase {
+            *admitted = admitted.saturating_sub(1);
+        }
+    }
+
+    /// As [`record`](Breaker::record); also says the new state if this
+    /// outcome changed it.
+    pub(crate) fn record_noting(&self, success: bool) -> Option<State> {
         let now = self.clock.now();
         let mut inner = lock(&self.inner);
+        let before = inner.state();
+        self.record_locked(&mut inner, now, success);
+        let after = inner.state();
+        (before != after).then_some(after)
+    }
+
+    fn record_locked(&self, inner: &mut Inner, now: Instant, success: bool) {
         match &mut inner.phase {
             Phase::Closed => {
                 let (calls, failures) = self.count(&mut inner.slots, now, success);
@@ -271,11 +341,7 @@ impl Breaker {
     /// assert_eq!(breaker.state(), State::Open);
     /// ```
     pub fn state(&self) -> State {
-        match lock(&self.inner).phase {
-            Phase::Closed => State::Closed,
-            Phase::Open { .. } => State::Open,
-            Phase::HalfOpen { .. } => State::HalfOpen,
-        }
+        lock(&self.inner).state()
     }
 
     /// Adds one outcome to the window and returns the window's calls and

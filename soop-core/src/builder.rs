@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use soop_buffers::BufferChannels;
 
+use crate::breaker::{self, Breaker};
 use crate::clock::{Clock, SystemClock};
 use crate::crew::{CrewCore, Supervision};
 use crate::error::BuildError;
@@ -64,6 +65,7 @@ pub struct Builder {
     link: Option<TreeLink>,
     stall_limit: Option<Duration>,
     replace_stalled: bool,
+    breaker: Option<breaker::Settings>,
 }
 
 impl Default for Builder {
@@ -96,6 +98,7 @@ impl Builder {
             link: None,
             stall_limit: None,
             replace_stalled: true,
+            breaker: None,
         }
     }
 
@@ -326,11 +329,16 @@ impl Builder {
                     max,
                 },
             })?;
+        let breaker = self
+            .breaker
+            .map(|settings| Breaker::with_clock(settings, Arc::clone(&self.clock)))
+            .transpose()?;
         Ok(Pool::start(
             self.core()?,
             Box::new(factory),
             channels.shared_channel(),
             workers,
+            breaker,
         )?)
     }
 
@@ -401,6 +409,44 @@ impl Builder {
     /// ```
     pub fn stall_limit(mut self, limit: Duration) -> Self {
         self.stall_limit = Some(limit);
+        self
+    }
+
+    /// Fronts the pool with a circuit breaker: when, over its window and
+    /// with at least its minimum of calls, the share of failed jobs
+    /// (errors and panics) reaches its threshold, the breaker opens and
+    /// every submit fails fast with [`SubmitError::Open`](crate::SubmitError::Open)
+    /// (the job handed back) instead of queueing work for something that
+    /// keeps failing. After the cool-down, a few trial jobs go through;
+    /// the breaker closes when they all succeed. Its state is in
+    /// [`Pool::status`](crate::Pool::status) and in
+    /// [`Event::BreakerChanged`](crate::Event::BreakerChanged). Time comes
+    /// from the pool's [`clock`](Builder::clock). See [`breaker`](crate::breaker).
+    ///
+    /// # Errors
+    /// At build: [`BuildError::Breaker`] or [`BuildError::Zero`] for
+    /// settings that cannot work.
+    ///
+    /// ```
+    /// use soop_core::breaker::{Settings, State};
+    /// use soop_core::{Job, Pool, ReplySlots, SubmitError, from_fn};
+    ///
+    /// let pool = Pool::builder()
+    ///     .workers(1)
+    ///     .breaker(Settings { min_calls: 4, ..Settings::default() })
+    ///     .build(from_fn(|n: u32| if n > 0 { Err("backend down") } else { Ok(n) }))
+    ///     .unwrap();
+    /// let slots = ReplySlots::new(4);
+    /// for n in 1..=4 {
+    ///     let (to, reply) = slots.pair();
+    ///     pool.submit(Job::with_reply(n, to)).unwrap();
+    ///     let _ = reply.wait(); // each fails
+    /// }
+    /// assert_eq!(pool.status().breaker, Some(State::Open));
+    /// assert!(matches!(pool.submit(Job::new(0)), Err(SubmitError::Open(_))));
+    /// ```
+    pub fn breaker(mut self, settings: breaker::Settings) -> Self {
+        self.breaker = Some(settings);
         self
     }
 
@@ -511,6 +557,7 @@ impl std::fmt::Debug for Builder {
             .field("intensity", &self.intensity)
             .field("backoff", &self.backoff)
             .field("stall_limit", &self.stall_limit)
+            .field("breaker", &self.breaker)
             .field("replace_stalled", &self.replace_stalled)
             .field("observers", &self.observers.len())
             .finish_non_exhaustive()

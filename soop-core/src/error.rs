@@ -3,8 +3,6 @@
 use std::fmt;
 use std::time::Duration;
 
-pub use soop_buffers::{SendError, SendTimeoutError, TrySendError};
-
 /// A pool configuration that cannot work, from [`Builder::build`](crate::Builder::build).
 ///
 /// ```
@@ -249,4 +247,101 @@ pub struct TreeEscalation {
     pub max_restarts: u32,
     /// …within this window.
     pub window: Duration,
+}
+
+/// Why a pool did not take a job; the job is inside, never lost.
+///
+/// Each submit call returns only some of these: `submit` Closed or Open,
+/// `try_submit` Full, Closed or Open, `submit_timeout` and
+/// `submit_deadline` Timeout, Closed or Open. Open comes only from a pool
+/// with a [circuit breaker](crate::Builder::breaker).
+///
+/// ```
+/// use soop_core::{Job, Pool, SubmitError, from_fn};
+///
+/// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+/// pool.stop();
+/// let refused = pool.submit(Job::new(7)).unwrap_err();
+/// assert!(refused.is_closed());
+/// assert_eq!(refused.into_inner().into_input(), 7);
+/// ```
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubmitError<T> {
+    /// The mailbox is full (`try_submit` only).
+    #[error("the pool's mailbox is full")]
+    Full(T),
+    /// The mailbox stayed full until the deadline.
+    #[error("the pool's mailbox stayed full until the deadline")]
+    Timeout(T),
+    /// The pool is stopping or stopped.
+    #[error("the pool is closed")]
+    Closed(T),
+    /// The pool's circuit breaker is open: failing fast.
+    #[error("the pool's circuit breaker is open")]
+    Open(T),
+}
+
+impl<T> SubmitError<T> {
+    /// The job that was not taken.
+    ///
+    /// ```
+    /// use soop_core::SubmitError;
+    ///
+    /// assert_eq!(SubmitError::Full(3).into_inner(), 3);
+    /// ```
+    pub fn into_inner(self) -> T {
+        match self {
+            Self::Full(t) | Self::Timeout(t) | Self::Closed(t) | Self::Open(t) => t,
+        }
+    }
+
+    /// Whether the pool is closed: no later call can succeed.
+    ///
+    /// ```
+    /// use soop_core::SubmitError;
+    ///
+    /// assert!(SubmitError::Closed(()).is_closed());
+    /// assert!(!SubmitError::Open(()).is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Self::Closed(_))
+    }
+
+    /// Whether the breaker refused it: try later, or elsewhere.
+    ///
+    /// ```
+    /// use soop_core::SubmitError;
+    ///
+    /// assert!(SubmitError::Open(()).is_open());
+    /// ```
+    pub fn is_open(&self) -> bool {
+        matches!(self, Self::Open(_))
+    }
+
+    /// The job inside, mapped: lets a front-end hand back its own input.
+    ///
+    /// ```
+    /// use soop_core::SubmitError;
+    ///
+    /// assert_eq!(SubmitError::Timeout(2).map(|n| n * 10), SubmitError::Timeout(20));
+    /// ```
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> SubmitError<U> {
+        match self {
+            Self::Full(t) => SubmitError::Full(f(t)),
+            Self::Timeout(t) => SubmitError::Timeout(f(t)),
+            Self::Closed(t) => SubmitError::Closed(f(t)),
+            Self::Open(t) => SubmitError::Open(f(t)),
+        }
+    }
+}
+
+impl<T> fmt::Debug for SubmitError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Full(_) => "Full(..)",
+            Self::Timeout(_) => "Timeout(..)",
+            Self::Closed(_) => "Closed(..)",
+            Self::Open(_) => "Open(..)",
+        })
+    }
 }

@@ -62,10 +62,7 @@ mod worker;
 
 pub use builder::{Builder, MAX_WORKERS};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{
-    BreakerOpen, BuildError, Escalation, JobError, ResizeError, SendError, SendTimeoutError,
-    TrySendError,
-};
+pub use error::{BreakerOpen, BuildError, Escalation, JobError, ResizeError, SubmitError};
 pub use observe::{Event, LogObserver, Observer, StopReason, panic_message};
 pub use pool::{Pool, Unbuilt};
 pub use run_loop::{Context, RunLoops};

@@ -117,6 +117,13 @@ pub enum Event {
         /// workers (and has not already replaced as many as it has workers).
         replacement: Option<usize>,
     },
+    /// A pool's circuit breaker changed state.
+    BreakerChanged {
+        /// The pool's name (in a tree, its path).
+        pool: Arc<str>,
+        /// The new state.
+        state: crate::breaker::State,
+    },
     /// A supervisor went past its restart intensity: it stopped its
     /// children and escalated to its parent (or, at the root, gave up).
     SupervisorTerminal(TreeEscalation),
@@ -242,6 +249,9 @@ impl Observer for LogObserver {
                 log::error!("{path}: did not stop within {waited:?}; left to end by itself")
             }
             Event::SupervisorTerminal(escalation) => log::error!("{escalation}"),
+            Event::BreakerChanged { pool, state } => {
+                log::warn!("pool {pool}: circuit breaker {state:?}")
+            }
             Event::Stalled {
                 pool,
                 worker,

@@ -4,11 +4,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use soop_buffers::{Completion, Receiver, SharedSender, TrySendError};
+use soop_buffers::{Completion, Receiver, SendTimeoutError, SharedSender, TrySendError};
 
+use crate::breaker::{Breaker, State};
 use crate::builder::{Builder, MAX_WORKERS};
 use crate::crew::{self, Crew, CrewCore, Exit, lock};
-use crate::error::{Escalation, JobError, ResizeError, SendError, SendTimeoutError};
+use crate::error::{Escalation, JobError, ResizeError, SubmitError};
+use crate::observe::Event;
 use crate::observe::panic_message;
 use crate::status::{PoolStatus, WorkerCell, WorkerState};
 use crate::worker::{Job, Outcome, Worker};
@@ -18,18 +20,6 @@ pub(crate) enum Mail<W: Worker> {
     Job(Job<W>),
     /// Leave: the pool is shrinking.
     Retire,
-}
-
-impl<W: Worker> Mail<W> {
-    /// The job inside a mail handed back by the mailbox. Only jobs are ever
-    /// handed back to a caller: retire mails are sent by `resize`, which
-    /// drops them on failure.
-    fn into_job(self) -> Option<Job<W>> {
-        match self {
-            Mail::Job(job) => Some(job),
-            Mail::Retire => None,
-        }
-    }
 }
 
 /// A pool of persistent worker threads reading one shared mailbox.
@@ -84,6 +74,8 @@ pub(crate) struct PoolCrew<W: Worker> {
     /// Spare workers for `run_inline`, one per thread that asked, built on
     /// first use and kept while they do not fail.
     inline_workers: Mutex<Vec<(std::thread::ThreadId, W)>>,
+    /// Fails submissions fast while the pool keeps failing.
+    breaker: Option<Breaker>,
 }
 
 impl Pool<Unbuilt> {
@@ -130,6 +122,7 @@ impl<W: Worker> Pool<W> {
         factory: Box<dyn Fn() -> W + Send + Sync>,
         mailbox: (SharedSender<Mail<W>>, Receiver<Mail<W>>),
         workers: usize,
+        breaker: Option<Breaker>,
     ) -> Result<Self, std::io::Error> {
         let crew = Arc::new(PoolCrew {
             core,
@@ -142,6 +135,7 @@ impl<W: Worker> Pool<W> {
                 revoked: 0,
             }),
             inline_workers: Mutex::new(Vec::new()),
+            breaker,
         });
         let pool = Pool { crew };
         for _ in 0..workers {
@@ -156,7 +150,8 @@ impl<W: Worker> Pool<W> {
     /// Queues a job, blocking while the mailbox is full.
     ///
     /// # Errors
-    /// [`SendError`] with the job when the pool is stopping or stopped.
+    /// [`SubmitError::Closed`] when the pool is stopping or stopped,
+    /// [`SubmitError::Open`] while its breaker is open; the job is inside.
     ///
     /// ```
     /// use soop_core::{Job, Pool, from_fn};
@@ -166,41 +161,43 @@ impl<W: Worker> Pool<W> {
     /// pool.stop();
     /// assert_eq!(pool.submit(Job::new(2)).unwrap_err().into_inner().into_input(), 2);
     /// ```
-    pub fn submit(&self, job: Job<W>) -> Result<(), SendError<Job<W>>> {
+    pub fn submit(&self, job: Job<W>) -> Result<(), SubmitError<Job<W>>> {
+        let job = self.crew.admit(job)?;
         self.crew
             .mailbox
             .send(Mail::Job(job))
-            .map_err(|e| SendError(expect_job(e.into_inner())))
+            .map_err(|e| self.crew.refused(SubmitError::Closed(e.into_inner())))
     }
 
     /// Queues a job if the mailbox has room now; never blocks.
     ///
     /// # Errors
-    /// [`TrySendError::Full`] or [`TrySendError::Closed`], with the job.
+    /// [`SubmitError::Full`], [`SubmitError::Closed`] or
+    /// [`SubmitError::Open`], with the job.
     ///
     /// ```
-    /// use soop_core::{Job, Pool, TrySendError, from_fn};
+    /// use soop_core::{Job, Pool, SubmitError, from_fn};
     ///
     /// let pool = Pool::builder().workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
     /// pool.try_submit(Job::new(1)).unwrap();
     /// pool.stop();
-    /// assert!(matches!(pool.try_submit(Job::new(2)), Err(TrySendError::Closed(_))));
+    /// assert!(matches!(pool.try_submit(Job::new(2)), Err(SubmitError::Closed(_))));
     /// ```
-    pub fn try_submit(&self, job: Job<W>) -> Result<(), TrySendError<Job<W>>> {
-        self.crew
-            .mailbox
-            .try_send(Mail::Job(job))
-            .map_err(|e| match e {
-                TrySendError::Full(m) => TrySendError::Full(expect_job(m)),
-                TrySendError::Closed(m) => TrySendError::Closed(expect_job(m)),
+    pub fn try_submit(&self, job: Job<W>) -> Result<(), SubmitError<Job<W>>> {
+        let job = self.crew.admit(job)?;
+        self.crew.mailbox.try_send(Mail::Job(job)).map_err(|e| {
+            self.crew.refused(match e {
+                TrySendError::Full(m) => SubmitError::Full(m),
+                TrySendError::Closed(m) => SubmitError::Closed(m),
             })
+        })
     }
 
     /// Queues a job, blocking at most `timeout` while the mailbox is full.
     ///
     /// # Errors
-    /// [`SendTimeoutError::Timeout`] or [`SendTimeoutError::Closed`], with
-    /// the job.
+    /// [`SubmitError::Timeout`], [`SubmitError::Closed`] or
+    /// [`SubmitError::Open`], with the job.
     ///
     /// ```
     /// use std::time::Duration;
@@ -216,7 +213,7 @@ impl<W: Worker> Pool<W> {
         &self,
         job: Job<W>,
         timeout: Duration,
-    ) -> Result<(), SendTimeoutError<Job<W>>> {
+    ) -> Result<(), SubmitError<Job<W>>> {
         self.submit_deadline_opt(job, Instant::now().checked_add(timeout))
     }
 
@@ -237,7 +234,7 @@ impl<W: Worker> Pool<W> {
         &self,
         job: Job<W>,
         deadline: Instant,
-    ) -> Result<(), SendTimeoutError<Job<W>>> {
+    ) -> Result<(), SubmitError<Job<W>>> {
         self.submit_deadline_opt(job, Some(deadline))
     }
 
@@ -245,19 +242,20 @@ impl<W: Worker> Pool<W> {
         &self,
         job: Job<W>,
         deadline: Option<Instant>,
-    ) -> Result<(), SendTimeoutError<Job<W>>> {
-        let sent = match deadline {
-            Some(deadline) => self.crew.mailbox.send_deadline(Mail::Job(job), deadline),
-            None => self
-                .crew
-                .mailbox
-                .send(Mail::Job(job))
-                .map_err(|e| SendTimeoutError::Closed(e.into_inner())),
+    ) -> Result<(), SubmitError<Job<W>>> {
+        let Some(deadline) = deadline else {
+            return self.submit(job);
         };
-        sent.map_err(|e| match e {
-            SendTimeoutError::Timeout(m) => SendTimeoutError::Timeout(expect_job(m)),
-            SendTimeoutError::Closed(m) => SendTimeoutError::Closed(expect_job(m)),
-        })
+        let job = self.crew.admit(job)?;
+        self.crew
+            .mailbox
+            .send_deadline(Mail::Job(job), deadline)
+            .map_err(|e| {
+                self.crew.refused(match e {
+                    SendTimeoutError::Timeout(m) => SubmitError::Timeout(m),
+                    SendTimeoutError::Closed(m) => SubmitError::Closed(m),
+                })
+            })
     }
 
     /// Grows or shrinks the pool to `workers` while it runs. New workers
@@ -404,6 +402,7 @@ impl<W: Worker> Pool<W> {
             workers: self.crew.core.statuses(),
             queued: self.crew.inbox.len(),
             terminal: self.crew.core.terminal(),
+            breaker: self.crew.breaker.as_ref().map(Breaker::state),
         }
     }
 
@@ -512,15 +511,6 @@ impl<W: Worker> Pool<W> {
     }
 }
 
-/// The mailbox hands back only what was sent through the submit calls.
-fn expect_job<W: Worker>(mail: Mail<W>) -> Job<W> {
-    match mail.into_job() {
-        Some(job) => job,
-        // Retire mails are sent only by `resize`, which keeps its own.
-        None => unreachable!("a retire mail returned to a submitter"),
-    }
-}
-
 impl<W: Worker> Drop for Pool<W> {
     fn drop(&mut self) {
         self.shutdown(false);
@@ -538,10 +528,60 @@ impl<W: Worker> std::fmt::Debug for Pool<W> {
 }
 
 impl<W: Worker> PoolCrew<W> {
+    /// Lets a job through the breaker, if the pool has one.
+    fn admit(&self, job: Job<W>) -> Result<Job<W>, SubmitError<Job<W>>> {
+        let Some(breaker) = &self.breaker else {
+            return Ok(job);
+        };
+        match breaker.admit_noting() {
+            Ok(changed) => {
+                self.breaker_changed(changed);
+                Ok(job)
+            }
+            Err(_) => Err(SubmitError::Open(job)),
+        }
+    }
+
+    /// The mailbox refused a job the breaker had let through: it never
+    /// runs, so it counts for nothing. Hands back the job.
+    fn refused(&self, error: SubmitError<Mail<W>>) -> SubmitError<Job<W>> {
+        self.release();
+        error.map(|mail| match mail {
+            Mail::Job(job) => job,
+            // Retire mails are sent only by `resize`, which keeps its own.
+            Mail::Retire => unreachable!("a retire mail returned to a submitter"),
+        })
+    }
+
+    /// A job let through never ran (refused, cancelled, or its ticket
+    /// dropped).
+    fn release(&self) {
+        if let Some(breaker) = &self.breaker {
+            breaker.release();
+        }
+    }
+
+    /// A job ran: counts its outcome.
+    fn record(&self, success: bool) {
+        if let Some(breaker) = &self.breaker {
+            self.breaker_changed(breaker.record_noting(success));
+        }
+    }
+
+    fn breaker_changed(&self, changed: Option<State>) {
+        if let Some(state) = changed {
+            self.core.emit(Event::BreakerChanged {
+                pool: Arc::clone(&self.core.name),
+                state,
+            });
+        }
+    }
+
     /// Resolves every queued job as cancelled.
     fn cancel_queued(&self) {
         while let Ok(mail) = self.inbox.try_recv() {
             if let Mail::Job(job) = mail {
+                self.release();
                 deliver::<W>(job.reply, Err(JobError::Cancelled));
             }
         }
@@ -608,11 +648,13 @@ impl<W: Worker> Crew for PoolCrew<W> {
                 Err(_) => break Exit::Closed,
             };
             if self.core.halted() {
+                self.release();
                 deliver::<W>(job.reply, Err(JobError::Cancelled));
                 continue;
             }
             if job.reply.as_ref().is_some_and(|r| r.is_abandoned()) {
                 // Its ticket was dropped before the job started: it never runs.
+                self.release();
                 continue;
             }
             cell.set(WorkerState::Busy);
@@ -623,16 +665,19 @@ impl<W: Worker> Crew for PoolCrew<W> {
             match handled {
                 Ok(Ok(output)) => {
                     cell.processed();
+                    self.record(true);
                     deliver::<W>(reply, Ok(output));
                 }
                 Ok(Err(error)) => {
                     cell.failed();
+                    self.record(false);
                     let message = error.to_string();
                     deliver::<W>(reply, Err(JobError::Failed(error)));
                     break Exit::Failed(message);
                 }
                 Err(panic) => {
                     cell.failed();
+                    self.record(false);
                     let message = panic_message(&*panic);
                     deliver::<W>(reply, Err(JobError::Panicked(message.clone())));
                     break Exit::Failed(message);

@@ -339,6 +339,7 @@ impl RunLoops {
             workers: self.crew.core.statuses(),
             queued: 0,
             terminal: self.crew.core.terminal(),
+            breaker: None,
         }
     }
 

@@ -76,6 +76,8 @@ pub struct PoolStatus {
     pub queued: usize,
     /// Why the pool gave up, if it escalated.
     pub terminal: Option<Escalation>,
+    /// The state of the pool's circuit breaker, if it has one.
+    pub breaker: Option<crate::breaker::State>,
 }
 
 /// The live counters of one worker, written by its thread and read by
