@@ -7,8 +7,8 @@
 //! | --- | --- | --- | --- |
 //! | [`assign`] | soop-assign | mode 1: one job, one `Ticket` | built |
 //! | [`mapreduce`] | soop-mapreduce | mode 2: fold and keyed map-reduce over borrowed slices | built |
-//! | [`pipeline`] | soop-pipeline | mode 3: typed streaming stages | not built yet |
-//! | [`core`] | soop-core | supervised, parked thread pools | built |
+//! | [`pipeline`] | soop-pipeline | mode 3: typed streaming stages | built |
+//! | [`core`] | soop-core | supervised, parked thread pools; supervisor trees, breakers, watchdogs | built |
 //! | [`buffers`] | soop-buffers | recycled slabs, buffer channels, reply slots | built |
 //!
 //! ```
@@ -27,3 +27,9 @@ pub use soop_buffers as buffers;
 pub use soop_core as core;
 pub use soop_mapreduce as mapreduce;
 pub use soop_pipeline as pipeline;
+
+/// Every Rust example in README.md, compiled and run as a doctest, so the
+/// README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

@@ -40,6 +40,15 @@
 //! of their own. [`Pool::status`] gives a snapshot per worker. Bad
 //! configuration is a [`BuildError`], never a panic.
 //!
+//! # Trees, breakers, watchdogs
+//!
+//! Pools, run-loop groups ([`RunLoops`]) and other supervisors go under a
+//! [`Supervisor`](supervisor::Supervisor): started in order, stopped in
+//! reverse, restarted by strategy within the supervisor's own intensity,
+//! escalating up the tree (see [`supervisor`]). A pool can sit behind a
+//! circuit [`breaker`] ([`Builder::breaker`]), and a watchdog
+//! ([`Builder::stall_limit`]) replaces a worker whose call stalls.
+//!
 //! # Shutdown
 //!
 //! [`Pool::stop`] drains the mailbox and joins the threads; [`Pool::kill`]
