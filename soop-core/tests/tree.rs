@@ -361,3 +361,49 @@ fn a_tree_that_cannot_start_stops_what_it_started() {
         assert!(matches!(dup, TreeError::Duplicate { .. }));
     });
 }
+
+#[test]
+fn children_come_and_go_anywhere_in_the_tree_by_path() {
+    within_a_minute(|| {
+        let (log, trigger) = (Log::default(), Trigger::default());
+        let inner = Supervisor::builder("inner").child(logged("x", &log, &trigger));
+        let tree = Supervisor::builder("root")
+            .child(Child::supervisor(inner))
+            .start()
+            .unwrap();
+        tree.add_at("root/inner", logged("y", &log, &trigger))
+            .unwrap();
+        assert_eq!(log.lines(), lines(&["start x", "start y"]));
+        // Added below, supervised below: y's failure restarts y there.
+        trigger.fail("y");
+        assert_eq!(log.wait_for(4)[2..], lines(&["fail y", "start y"]));
+        tree.remove_at("root/inner/x").unwrap();
+        assert_eq!(log.lines()[4], "stop x");
+        let names: Vec<String> = tree
+            .snapshot()
+            .find("root/inner")
+            .unwrap()
+            .children
+            .iter()
+            .map(|c| c.path.clone())
+            .collect();
+        assert_eq!(names, ["root/inner/y"]);
+        for wrong in ["root/nothing", "elsewhere/inner", "root/inner/y"] {
+            assert!(
+                matches!(
+                    tree.add_at(wrong, logged("z", &log, &trigger)),
+                    Err(TreeError::NoSuchChild { .. })
+                ),
+                "{wrong} is no supervisor"
+            );
+        }
+        assert!(matches!(
+            tree.remove_at("root/inner/x"),
+            Err(TreeError::NoSuchChild { .. })
+        ));
+        assert!(matches!(
+            tree.remove_at("root"),
+            Err(TreeError::NoSuchChild { .. })
+        ));
+    });
+}

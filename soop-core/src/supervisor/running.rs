@@ -8,6 +8,7 @@ use crate::run_loop::RunLoops;
 use crate::status::PoolStatus;
 use crate::supervisor::current::Current;
 use crate::supervisor::snapshot::ChildSnapshot;
+use crate::supervisor::tree::Shared;
 use crate::worker::Worker;
 
 /// A started child. Stopping is in three steps so that a supervisor can
@@ -27,6 +28,10 @@ pub(crate) trait Running: Send + Sync {
     /// A supervisor's children.
     fn children(&self) -> Vec<ChildSnapshot> {
         Vec::new()
+    }
+    /// The child as a supervisor, if it is one.
+    fn as_supervisor(&self) -> Option<&Shared> {
+        None
     }
 }
 

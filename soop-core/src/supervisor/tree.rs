@@ -184,7 +184,31 @@ impl Supervisor {
     /// assert!(matches!(tree.add(child), Err(TreeError::Duplicate { .. })));
     /// ```
     pub fn add(&self, child: Child) -> Result<(), TreeError> {
-        self.ask(|reply| Control::Add(child, reply))
+        self.shared.ask(|reply| Control::Add(child, reply))
+    }
+
+    /// Starts `child` under the supervisor at `path` (`root/data`), after
+    /// its other children. A supervisor restarted by its parent starts
+    /// clean, from its builder: children added this way are not in it.
+    ///
+    /// # Errors
+    /// [`TreeError::NoSuchChild`] if no supervisor is at `path`; otherwise
+    /// as [`add`](Supervisor::add).
+    ///
+    /// ```
+    /// use soop_core::from_fn;
+    /// use soop_core::supervisor::{Child, Supervisor};
+    ///
+    /// let data = Supervisor::builder("data");
+    /// let tree = Supervisor::builder("root").child(Child::supervisor(data)).start().unwrap();
+    /// let (db, _) = Child::pool("db", |b| b.workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))));
+    /// tree.add_at("root/data", db).unwrap();
+    /// assert!(tree.snapshot().find("root/data/db").is_some());
+    /// ```
+    pub fn add_at(&self, path: &str, child: Child) -> Result<(), TreeError> {
+        self.shared.at(path, |supervisor| {
+            supervisor.ask(|reply| Control::Add(child, reply))
+        })
     }
 
     /// Stops the child named `name` (within its shutdown timeout) and
@@ -206,22 +230,37 @@ impl Supervisor {
     /// ```
     pub fn remove(&self, name: &str) -> Result<(), TreeError> {
         let name = name.to_string();
-        self.ask(|reply| Control::Remove(name, reply))
+        self.shared.ask(|reply| Control::Remove(name, reply))
     }
 
-    fn ask(
-        &self,
-        message: impl FnOnce(Sender<Result<(), TreeError>>) -> Control,
-    ) -> Result<(), TreeError> {
-        let stopped = || TreeError::Stopped {
+    /// Stops and removes the child at `path` (`root/data/db`), wherever it
+    /// is in the tree.
+    ///
+    /// # Errors
+    /// [`TreeError::NoSuchChild`] if nothing is at `path`;
+    /// [`TreeError::Stopped`] once its supervisor has stopped.
+    ///
+    /// ```
+    /// use soop_core::from_fn;
+    /// use soop_core::supervisor::{Child, Supervisor};
+    ///
+    /// let (db, pool) = Child::pool("db", |b| b.workers(1).build(from_fn(|n: u8| Ok::<_, String>(n))));
+    /// let data = Supervisor::builder("data").child(db);
+    /// let tree = Supervisor::builder("root").child(Child::supervisor(data)).start().unwrap();
+    /// tree.remove_at("root/data/db").unwrap();
+    /// assert!(pool.get().is_none());
+    /// assert!(tree.snapshot().find("root/data").is_some());
+    /// ```
+    pub fn remove_at(&self, path: &str) -> Result<(), TreeError> {
+        let no_such = || TreeError::NoSuchChild {
             path: self.shared.path.to_string(),
+            name: path.to_string(),
         };
-        let (reply, answer) = mpsc::channel();
-        self.shared
-            .control
-            .send(message(reply))
-            .map_err(|_| stopped())?;
-        answer.recv().unwrap_or_else(|_| Err(stopped()))
+        let (parent, name) = path.rsplit_once('/').ok_or_else(no_such)?;
+        let name = name.to_string();
+        self.shared.at(parent, |supervisor| {
+            supervisor.ask(|reply| Control::Remove(name, reply))
+        })
     }
 
     /// Every child's state, restarts and (for pools and run-loop groups)
@@ -627,6 +666,46 @@ fn control_loop(shared: Arc<Shared>, inbox: Receiver<Control>) {
 }
 
 impl Shared {
+    /// Sends a request to the control thread and waits for its answer.
+    fn ask(
+        &self,
+        message: impl FnOnce(Sender<Result<(), TreeError>>) -> Control,
+    ) -> Result<(), TreeError> {
+        let stopped = || TreeError::Stopped {
+            path: self.path.to_string(),
+        };
+        let (reply, answer) = mpsc::channel();
+        self.control.send(message(reply)).map_err(|_| stopped())?;
+        answer.recv().unwrap_or_else(|_| Err(stopped()))
+    }
+
+    /// Runs `f` on the supervisor at `path`, this one or one below it.
+    fn at<T>(
+        &self,
+        path: &str,
+        f: impl FnOnce(&Shared) -> Result<T, TreeError>,
+    ) -> Result<T, TreeError> {
+        let no_such = || TreeError::NoSuchChild {
+            path: self.path.to_string(),
+            name: path.to_string(),
+        };
+        if path == &*self.path {
+            return f(self);
+        }
+        let rest = path
+            .strip_prefix(&*self.path)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .ok_or_else(no_such)?;
+        let name = rest.split('/').next().unwrap_or(rest);
+        let child = lock(&self.entries)
+            .iter()
+            .find(|e| &*e.child.name == name)
+            .and_then(|e| e.running.clone())
+            .ok_or_else(no_such)?;
+        let supervisor = child.as_supervisor().ok_or_else(no_such)?;
+        supervisor.at(path, f)
+    }
+
     fn emit(&self, event: Event) {
         for dispatcher in self.dispatchers.iter() {
             dispatcher.emit(event.clone());
@@ -955,5 +1034,9 @@ impl Running for Shared {
 
     fn children(&self) -> Vec<ChildSnapshot> {
         Shared::children(self)
+    }
+
+    fn as_supervisor(&self) -> Option<&Shared> {
+        Some(self)
     }
 }
