@@ -10,6 +10,12 @@
 //!   job, on a 1-worker pool without backoff (soop), against catching the
 //!   panic on a freshly spawned thread and joining it (what a supervisor
 //!   that spawns a new thread per restart pays).
+//! - `guarded`: round trip of one tiny job on a 1-worker pool, plain, behind
+//!   a circuit breaker, and with a breaker and a watchdog, against a
+//!   crossbeam worker with a reused reply channel: what the guards cost.
+//! - `tree_restart`: a pool child in a supervision tree fails past its
+//!   intensity; time until the supervisor's new pool has answered a job,
+//!   against building a new pool by hand after the old one gave up.
 
 // criterion_group! and criterion_main! generate undocumented functions.
 #![allow(missing_docs)]
@@ -168,11 +174,128 @@ fn restart(c: &mut Criterion) {
     let _ = std::panic::take_hook();
 }
 
+type Tiny = soop_core::FnWorker<fn(u64) -> Result<u64, String>, u64, u64, String>;
+
+fn plus_one(n: u64) -> Result<u64, String> {
+    Ok(n + 1)
+}
+
+fn guarded(c: &mut Criterion) {
+    let mut group = c.benchmark_group("guarded");
+    let plain = || Pool::builder().workers(1);
+    let variants: [(&str, soop_core::Builder); 3] = [
+        ("plain", plain()),
+        (
+            "breaker",
+            plain().breaker(soop_core::breaker::Settings::default()),
+        ),
+        (
+            "breaker_and_watchdog",
+            plain()
+                .breaker(soop_core::breaker::Settings::default())
+                .stall_limit(Duration::from_secs(1)),
+        ),
+    ];
+    for (name, builder) in variants {
+        group.bench_function(name, |b| {
+            let pool: Pool<Tiny> = builder
+                .build(from_fn(plus_one as fn(u64) -> Result<u64, String>))
+                .unwrap();
+            let slots = ReplySlots::new(4);
+            b.iter(|| {
+                let (to, reply) = slots.pair();
+                pool.submit(Job::with_reply(black_box(1), to)).unwrap();
+                black_box(reply.wait().unwrap().unwrap());
+            });
+        });
+    }
+    group.bench_function("crossbeam_reused_reply", |b| {
+        let (requests, inbox) = crossbeam_channel::bounded::<u64>(1024);
+        let (answers, replies) = crossbeam_channel::bounded::<u64>(1);
+        let worker = thread::spawn(move || {
+            for n in inbox {
+                answers.send(n + 1).unwrap();
+            }
+        });
+        b.iter(|| {
+            requests.send(black_box(1)).unwrap();
+            black_box(replies.recv().unwrap());
+        });
+        drop(requests);
+        worker.join().unwrap();
+    });
+    group.finish();
+}
+
+fn tree_restart(c: &mut Criterion) {
+    use soop_core::restart::Intensity;
+    use soop_core::supervisor::{Child, Supervisor};
+    let mut group = c.benchmark_group("tree_restart");
+    // Gives up at its first failure.
+    let fragile = |b: soop_core::Builder| {
+        b.workers(1)
+            .intensity(Intensity {
+                max_restarts: 1,
+                window: Duration::from_nanos(1),
+            })
+            .policy(soop_core::restart::Policy::Temporary)
+    };
+    let worker = |n: u64| {
+        if n == 0 {
+            Err("fail".to_string())
+        } else {
+            Ok(n)
+        }
+    };
+    group.bench_function("supervisor", |b| {
+        let (child, current) = Child::pool("p", move |b| fragile(b).build(from_fn(worker)));
+        let tree = Supervisor::builder("root")
+            .intensity(Intensity {
+                max_restarts: u32::MAX,
+                window: Duration::from_nanos(1),
+            })
+            .child(child)
+            .start()
+            .unwrap();
+        let slots = ReplySlots::new(4);
+        b.iter(|| {
+            let old = current.get().unwrap();
+            let (to, failed) = slots.pair();
+            old.submit(Job::with_reply(0, to)).unwrap();
+            black_box(failed.wait().unwrap().is_err());
+            let new = loop {
+                match current.get() {
+                    Some(p) if !std::sync::Arc::ptr_eq(&p, &old) => break p,
+                    _ => thread::yield_now(),
+                }
+            };
+            let (to, next) = slots.pair();
+            new.submit(Job::with_reply(1, to)).unwrap();
+            black_box(next.wait().unwrap().unwrap());
+        });
+        drop(tree);
+    });
+    group.bench_function("by_hand", |b| {
+        let slots = ReplySlots::new(4);
+        let mut pool = fragile(Pool::builder()).build(from_fn(worker)).unwrap();
+        b.iter(|| {
+            let (to, failed) = slots.pair();
+            pool.submit(Job::with_reply(0, to)).unwrap();
+            black_box(failed.wait().unwrap().is_err());
+            pool = fragile(Pool::builder()).build(from_fn(worker)).unwrap();
+            let (to, next) = slots.pair();
+            pool.submit(Job::with_reply(1, to)).unwrap();
+            black_box(next.wait().unwrap().unwrap());
+        });
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    targets = idle_cpu, wake_up, restart
+    targets = idle_cpu, wake_up, restart, guarded, tree_restart
 }
 criterion_main!(benches);

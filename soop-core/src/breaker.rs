@@ -10,6 +10,7 @@
 //! The window is ten fixed slots, so counting costs no allocation however
 //! many calls there are. Time comes from a [`Clock`], so tests script it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -103,6 +104,9 @@ pub struct Breaker {
     clock: Arc<dyn Clock>,
     epoch: Instant,
     inner: Mutex<Inner>,
+    /// Whether the breaker is closed, readable without the lock: while it
+    /// is, `admit` (on every submit) touches nothing the workers write.
+    closed: AtomicBool,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -186,6 +190,7 @@ impl Breaker {
             settings,
             clock: Arc::new(clock),
             epoch,
+            closed: AtomicBool::new(true),
             inner: Mutex::new(Inner {
                 phase: Phase::Closed,
                 slots: [Slot::default(); SLOTS],
@@ -213,12 +218,28 @@ impl Breaker {
     /// As [`admit`](Breaker::admit); also says the new state if this call
     /// changed it (open to half-open).
     pub(crate) fn admit_noting(&self) -> Result<Option<State>, BreakerOpen> {
+        // Acquire: pairs with the Release in `note`. A call that reads
+        // "closed" just as the breaker opens goes through: its outcome
+        // arrives while open and is ignored, as for any late call.
+        if self.closed.load(Ordering::Acquire) {
+            return Ok(None);
+        }
         let now = self.clock.now();
         let mut inner = lock(&self.inner);
         let before = inner.state();
         let admitted = Self::admit_locked(&mut inner, &self.settings, now);
+        admitted.map(|()| self.note(&inner, before))
+    }
+
+    /// After a change under the lock: mirrors it and says the new state,
+    /// if there is one.
+    fn note(&self, inner: &Inner, before: State) -> Option<State> {
         let after = inner.state();
-        admitted.map(|()| (before != after).then_some(after))
+        if before == after {
+            return None;
+        }
+        self.closed.store(after == State::Closed, Ordering::Release);
+        Some(after)
     }
 
     fn admit_locked(
@@ -299,8 +320,7 @@ impl Breaker {
         let mut inner = lock(&self.inner);
         let before = inner.state();
         self.record_locked(&mut inner, now, success);
-        let after = inner.state();
-        (before != after).then_some(after)
+        self.note(&inner, before)
     }
 
     fn record_locked(&self, inner: &mut Inner, now: Instant, success: bool) {
