@@ -407,3 +407,20 @@ fn children_come_and_go_anywhere_in_the_tree_by_path() {
         ));
     });
 }
+
+#[test]
+fn tree_types_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Supervisor>();
+    send_sync::<soop_core::supervisor::SupervisorBuilder>();
+    send_sync::<Child>();
+    send_sync::<
+        soop_core::supervisor::Current<
+            soop_core::Pool<soop_core::FnWorker<fn(u8) -> Result<u8, String>, u8, u8, String>>,
+        >,
+    >();
+    send_sync::<soop_core::supervisor::ChildSnapshot>();
+    send_sync::<TreeError>();
+    send_sync::<soop_core::supervisor::TreeEscalation>();
+    send_sync::<soop_core::SubmitError<u8>>();
+}
