@@ -6,7 +6,10 @@
 //!   (compute-bound).
 //! - `fold_1000`: the wrapping sum over 1,000 elements (per-call overhead).
 //! - `word_count_64mb`: word count over a deterministic ~64 MB Zipf text
-//!   with a 50k-word vocabulary; rayon folds and reduces hash maps.
+//!   with a 50k-word vocabulary; rayon folds and reduces hash maps, over
+//!   its parallel whitespace split (`rayon`) and over big pieces counted
+//!   sequentially (`rayon_pieces`). On a noisy machine, `--bench paired`
+//!   compares the same contenders run by run.
 //!
 //! soop runs twice: with its default (one worker fewer than cores, since the
 //! calling thread works too) and with one worker per core plus the caller;
@@ -17,8 +20,9 @@
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/word_count.rs"]
+mod word_count;
 
-use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -139,55 +143,17 @@ fn word_count(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(10);
     group.bench_function("sequential", |b| {
-        b.iter(|| {
-            let mut counts: HashMap<&str, u64> = HashMap::new();
-            for w in text.split_whitespace() {
-                *counts.entry(w).or_default() += 1;
-            }
-            black_box(counts.len())
-        })
+        b.iter(|| black_box(word_count::sequential(&text).len()))
     });
     group.bench_function("rayon", |b| {
-        b.iter(|| {
-            rayon_pool.install(|| {
-                let counts = text
-                    .par_split_whitespace()
-                    .fold(HashMap::<&str, u64>::new, |mut m, w| {
-                        *m.entry(w).or_default() += 1;
-                        m
-                    })
-                    .reduce(HashMap::new, |mut a, b| {
-                        if a.len() < b.len() {
-                            return b
-                                .into_iter()
-                                .fold(a, |mut m, (w, n)| {
-                                    *m.entry(w).or_default() += n;
-                                    m
-                                })
-                                .into_iter()
-                                .collect();
-                        }
-                        for (w, n) in b {
-                            *a.entry(w).or_default() += n;
-                        }
-                        a
-                    });
-                black_box(counts.len())
-            })
-        })
+        b.iter(|| black_box(word_count::rayon_words(&rayon_pool, &text).len()))
+    });
+    group.bench_function("rayon_pieces", |b| {
+        b.iter(|| black_box(word_count::rayon_pieces(&rayon_pool, &text).len()))
     });
     for (name, mr) in [("soop", &soop), ("soop_worker_per_core", &soop_more)] {
         group.bench_function(name, |b| {
-            b.iter(|| {
-                let counts = mr
-                    .group_text(
-                        &text,
-                        |piece, emit| piece.split_whitespace().for_each(|w| emit(w, 1u64)),
-                        |n, m| *n += m,
-                    )
-                    .unwrap();
-                black_box(counts.len())
-            })
+            b.iter(|| black_box(word_count::soop(mr, &text).len()))
         });
     }
     group.finish();
