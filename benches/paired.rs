@@ -4,9 +4,12 @@
 //! each contender's median time and, per baseline, the median over rounds
 //! of `baseline time / soop time` (above 1: soop is faster).
 //!
-//! - `word_count_64mb`: the word count of `--bench mapreduce` (same corpus,
-//!   same std `HashMap`); "rayon's best" is whichever of its two ways has
-//!   the lower median in the run.
+//! - `sum_squares_32m`, `xorshift_1m`: the large folds of
+//!   `--bench mapreduce` (soop's default pool, rayon on a thread per core,
+//!   `std::thread::scope` with a thread per core).
+//! - `word_count_64mb`: its word count (same corpus, same std `HashMap`);
+//!   "rayon's best" is whichever of rayon's two ways has the lower median
+//!   in the run.
 //!
 //! `cargo bench --bench paired` (a few minutes; `-- 5` for 5 rounds).
 
@@ -18,70 +21,160 @@ mod word_count;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use soop_mapreduce::MapReduce;
+
+/// A contender: a name and one run, returning a checksum every contender
+/// must agree on.
+type Contender<'a> = (&'a str, &'a dyn Fn() -> u64);
 
 fn main() {
     // `cargo bench` passes `--bench`; a number sets the rounds.
     let rounds = std::env::args()
         .skip(1)
         .find_map(|a| a.parse::<usize>().ok())
-        .unwrap_or(15);
+        .unwrap_or(15)
+        .max(1);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let text = corpus::zipf_text(64 << 20, 50_000);
     let mr = MapReduce::new().expect("a map-reduce pool");
     let rayon_pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cores)
         .build()
         .expect("a rayon pool");
-    let contenders: [(&str, &dyn Fn() -> usize); 4] = [
-        ("soop", &|| word_count::soop(&mr, &text).len()),
-        ("rayon", &|| {
-            word_count::rayon_words(&rayon_pool, &text).len()
-        }),
-        ("rayon_pieces", &|| {
-            word_count::rayon_pieces(&rayon_pool, &text).len()
-        }),
-        ("sequential", &|| word_count::sequential(&text).len()),
-    ];
-    let distinct = contenders[0].1();
-    let mut times = vec![Vec::new(); contenders.len()];
-    for round in 0..rounds {
-        for k in 0..contenders.len() {
-            let i = (k + round) % contenders.len();
-            let start = Instant::now();
-            let words = black_box(contenders[i].1());
-            times[i].push(start.elapsed());
-            assert_eq!(words, distinct, "{} counted differently", contenders[i].0);
-        }
-    }
-    println!("word_count_64mb: {rounds} rounds on {cores} cores, {distinct} distinct words");
-    for (i, (name, _)) in contenders.iter().enumerate() {
-        println!(
-            "  {name:<14} median {:>8.1} ms",
-            median(&times[i]).as_secs_f64() * 1e3
-        );
-    }
-    let ratio = |baseline: &dyn Fn(usize) -> Duration| {
-        let mut ratios: Vec<f64> = (0..rounds)
-            .map(|r| baseline(r).as_secs_f64() / times[0][r].as_secs_f64())
-            .collect();
-        ratios.sort_by(f64::total_cmp);
-        (ratios[0], ratios[rounds / 2], ratios[rounds - 1])
-    };
-    let best_rayon = if median(&times[1]) <= median(&times[2]) {
+    println!("{rounds} rounds on {cores} cores; ratios are baseline time / soop time");
+
+    let squares: Vec<u64> = (0..32u64 << 20).collect();
+    let square = |x: u64| x.wrapping_mul(x);
+    fold_contest(
+        "sum_squares_32m",
+        rounds,
+        &mr,
+        &rayon_pool,
+        &squares,
+        square,
+    );
+    let million: Vec<u64> = (1..=1u64 << 20).collect();
+    fold_contest(
+        "xorshift_1m",
+        rounds,
+        &mr,
+        &rayon_pool,
+        &million,
+        xorshift64,
+    );
+
+    let text = corpus::zipf_text(64 << 20, 50_000);
+    let times = contest(
+        "word_count_64mb",
+        rounds,
+        &[
+            ("soop", &|| word_count::soop(&mr, &text).len() as u64),
+            ("rayon", &|| {
+                word_count::rayon_words(&rayon_pool, &text).len() as u64
+            }),
+            ("rayon_pieces", &|| {
+                word_count::rayon_pieces(&rayon_pool, &text).len() as u64
+            }),
+            ("sequential", &|| word_count::sequential(&text).len() as u64),
+        ],
+    );
+    let best = if median(&times[1]) <= median(&times[2]) {
         1
     } else {
         2
     };
-    for (name, i) in [
-        ("rayon", 1),
-        ("rayon_pieces", 2),
-        ("rayon's best", best_rayon),
-        ("sequential", 3),
-    ] {
-        let (low, mid, high) = ratio(&|r| times[i][r]);
-        println!("  soop vs {name:<13} median {mid:.2}x  (rounds from {low:.2}x to {high:.2}x)");
+    report_ratio("rayon's best", &times[0], &times[best]);
+}
+
+fn xorshift64(mut x: u64) -> u64 {
+    for _ in 0..64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
     }
+    x
+}
+
+/// A wrapping sum of `f` over `data`: soop, rayon, scoped threads, a loop.
+fn fold_contest(
+    name: &str,
+    rounds: usize,
+    mr: &MapReduce,
+    rayon_pool: &rayon::ThreadPool,
+    data: &[u64],
+    f: impl Fn(u64) -> u64 + Sync + Copy,
+) {
+    let sum = |acc: u64, x: &u64| acc.wrapping_add(f(*x));
+    let threads = rayon_pool.current_num_threads();
+    contest(
+        name,
+        rounds,
+        &[
+            ("soop", &|| {
+                mr.fold(data, || 0, sum, u64::wrapping_add).unwrap()
+            }),
+            ("rayon", &|| {
+                rayon_pool.install(|| {
+                    data.par_iter()
+                        .map(|x| f(*x))
+                        .reduce(|| 0, u64::wrapping_add)
+                })
+            }),
+            ("std_scope", &|| {
+                std::thread::scope(|s| {
+                    data.chunks(data.len().div_ceil(threads))
+                        .map(|chunk| s.spawn(move || chunk.iter().fold(0, sum)))
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .map(|h| h.join().unwrap())
+                        .fold(0, u64::wrapping_add)
+                })
+            }),
+            ("sequential", &|| data.iter().fold(0, sum)),
+        ],
+    );
+}
+
+/// Runs every contender once per round, the first (soop) against the rest;
+/// returns each one's times.
+fn contest(name: &str, rounds: usize, contenders: &[Contender<'_>]) -> Vec<Vec<Duration>> {
+    let expected = contenders[0].1();
+    let mut times = vec![Vec::with_capacity(rounds); contenders.len()];
+    for round in 0..rounds {
+        for k in 0..contenders.len() {
+            let i = (k + round) % contenders.len();
+            let start = Instant::now();
+            let got = black_box(contenders[i].1());
+            times[i].push(start.elapsed());
+            assert_eq!(got, expected, "{name}: {} disagrees", contenders[i].0);
+        }
+    }
+    println!("{name}:");
+    for (i, (contender, _)) in contenders.iter().enumerate() {
+        println!(
+            "  {contender:<14} median {:>9.2} ms",
+            median(&times[i]).as_secs_f64() * 1e3
+        );
+    }
+    for (i, (contender, _)) in contenders.iter().enumerate().skip(1) {
+        report_ratio(contender, &times[0], &times[i]);
+    }
+    times
+}
+
+fn report_ratio(baseline: &str, soop: &[Duration], other: &[Duration]) {
+    let mut ratios: Vec<f64> = soop
+        .iter()
+        .zip(other)
+        .map(|(s, o)| o.as_secs_f64() / s.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let (low, mid, high) = (
+        ratios[0],
+        ratios[ratios.len() / 2],
+        ratios[ratios.len() - 1],
+    );
+    println!("  soop vs {baseline:<13} median {mid:.2}x  (rounds from {low:.2}x to {high:.2}x)");
 }
 
 fn median(times: &[Duration]) -> Duration {
