@@ -61,6 +61,9 @@ impl Wait {
     }
 }
 
+/// The most channel slabs a link allocates before the pipeline runs.
+const MAX_PREFILLED_CHANNEL_SLABS: usize = 256;
+
 /// Both ends of a new link.
 pub(crate) type Ends<T> = (SharedSender<Unit<T>>, Receiver<Unit<T>>);
 
@@ -73,6 +76,12 @@ pub(crate) fn link<T>(capacity: usize, spin_rounds: u32) -> Result<Ends<T>, Conf
         .capacity(capacity)
         .spin_before_park(spin_rounds)
         .build()?;
+    // Every channel slab the link can hold at once (a full queue, the one
+    // being read, a spare), allocated now: a warm-up that never filled the
+    // link must not leave a slow moment later to allocate.
+    channels
+        .pool()
+        .prefill(capacity.saturating_add(2).min(MAX_PREFILLED_CHANNEL_SLABS));
     Ok(channels.shared_channel())
 }
 
