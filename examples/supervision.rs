@@ -167,24 +167,24 @@ fn price(order: Order) -> Result<u64, String> {
 /// digits, or fails.
 fn check_card(number: String) -> Result<u64, String> {
     let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| {
-            if i % 2 == 1 {
-                (d * 2) / 10 + (d * 2) % 10
-            } else {
-                d
-            }
-        })
-        .sum();
+    let sum = luhn_sum(&digits);
     if digits.len() < 12 || sum % 10 != 0 {
         return Err(format!("declined: {number} fails its checksum"));
     }
     Ok(digits[digits.len() - 4..]
         .iter()
         .fold(0, |n, &d| n * 10 + u64::from(d)))
+}
+
+/// The Luhn sum of `digits`: a valid card number's is a multiple of 10.
+fn luhn_sum(digits: &[u32]) -> u32 {
+    let doubled = |d: u32| (d * 2) / 10 + (d * 2) % 10;
+    digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| if i % 2 == 1 { doubled(d) } else { d })
+        .sum()
 }
 
 /// A 16-digit card number with a valid checksum (or a broken one).
@@ -199,18 +199,7 @@ fn card(seed: u64, broken: bool) -> String {
         })
         .collect();
     digits.push(0);
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| {
-            if i % 2 == 1 {
-                (d * 2) / 10 + (d * 2) % 10
-            } else {
-                d
-            }
-        })
-        .sum();
+    let sum = luhn_sum(&digits);
     digits[15] = (10 - sum % 10) % 10;
     if broken {
         digits[15] = (digits[15] + 1) % 10;

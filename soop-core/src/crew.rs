@@ -216,6 +216,13 @@ impl CrewCore {
         }
     }
 
+    /// Stops timing a call (a no-op without a watchdog).
+    pub(crate) fn unwatch(&self, cell: &WorkerCell) {
+        if self.supervision.watch.is_some() {
+            cell.unwatch();
+        }
+    }
+
     /// Every worker's cell, for the watchdog.
     pub(crate) fn cells(&self) -> Vec<Arc<WorkerCell>> {
         lock(&self.cells).clone()

@@ -661,7 +661,7 @@ impl<W: Worker> Crew for PoolCrew<W> {
             let Job { input, reply } = job;
             self.core.watch(cell);
             let handled = catch_unwind(AssertUnwindSafe(|| worker.handle(input)));
-            cell.unwatch();
+            self.core.unwatch(cell);
             match handled {
                 Ok(Ok(output)) => {
                     cell.processed();

@@ -395,7 +395,7 @@ impl Crew for LoopCrew {
             let mut body = (self.factory)();
             body(&ctx)
         }));
-        cell.unwatch();
+        self.core.unwatch(cell);
         match ran {
             Ok(Ok(())) => {
                 cell.processed();

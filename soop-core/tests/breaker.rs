@@ -51,6 +51,13 @@ fn run(pool: &Pool<Flaky>, slots: &ReplySlots<soop_core::Outcome<Flaky>>, n: u32
     reply.wait().unwrap().is_ok()
 }
 
+/// Four failures in a row: the breaker opens.
+fn fail_four_times(pool: &Pool<Flaky>, slots: &ReplySlots<soop_core::Outcome<Flaky>>) {
+    for n in [1, 3, 5, 7] {
+        assert!(!run(pool, slots, n));
+    }
+}
+
 fn changes(recorder: &Recorder) -> Vec<State> {
     recorder
         .events()
@@ -122,9 +129,7 @@ fn a_failed_trial_opens_the_breaker_again() {
         let (clock, recorder) = (Arc::new(ManualClock::new()), Recorder::default());
         let pool = pool(&clock, &recorder);
         let slots = ReplySlots::new(8);
-        for n in [1, 3, 5, 7] {
-            assert!(!run(&pool, &slots, n));
-        }
+        fail_four_times(&pool, &slots);
         assert_eq!(pool.status().breaker, Some(State::Open));
         clock.advance(Duration::from_secs(5));
         assert!(!run(&pool, &slots, 9), "the trial fails");
@@ -144,9 +149,7 @@ fn a_trial_refused_by_a_closed_mailbox_gives_its_place_back() {
         let (clock, recorder) = (Arc::new(ManualClock::new()), Recorder::default());
         let pool = pool(&clock, &recorder);
         let slots = ReplySlots::new(8);
-        for n in [1, 3, 5, 7] {
-            assert!(!run(&pool, &slots, n));
-        }
+        fail_four_times(&pool, &slots);
         clock.advance(Duration::from_secs(5));
         pool.stop();
         // Admitted by the breaker, refused by the closed mailbox: the job

@@ -6,15 +6,9 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Recorder, eventually, within_a_minute};
+use common::{Recorder, eventually, thread_count, within_a_minute};
 use soop_core::restart::Backoff;
 use soop_core::{Job, Pool, ReplySlots, from_fn};
-
-fn thread_count() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .map(|tasks| tasks.count())
-        .unwrap_or(0)
-}
 
 #[test]
 fn stop_kill_and_drop_leave_no_thread_behind() {

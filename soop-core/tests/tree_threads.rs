@@ -8,15 +8,9 @@ mod common;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use common::{Recorder, eventually, within_a_minute};
+use common::{Recorder, eventually, thread_count, within_a_minute};
 use soop_core::supervisor::{Child, Strategy, Supervisor};
 use soop_core::{Context, Job, from_fn};
-
-fn thread_count() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .map(|tasks| tasks.count())
-        .unwrap_or(0)
-}
 
 #[test]
 fn a_stopped_tree_leaves_no_thread_behind() {

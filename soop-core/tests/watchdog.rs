@@ -29,6 +29,27 @@ impl Gate {
     }
 }
 
+/// A 1-worker pool from `builder`, observed by `recorder`, whose calls on
+/// the inputs `hangs` picks wait until the test opens `gate`.
+fn gated_pool(
+    builder: soop_core::Builder,
+    recorder: &Recorder,
+    gate: &Gate,
+    hangs: fn(u32) -> bool,
+) -> Pool<impl soop_core::Worker<Input = u32, Output = u32, Error = String>> {
+    let gate = gate.clone();
+    builder
+        .workers(1)
+        .observer(recorder.clone())
+        .build(from_fn(move |n: u32| {
+            if hangs(n) {
+                gate.wait();
+            }
+            Ok::<_, String>(n)
+        }))
+        .unwrap()
+}
+
 fn stalls(recorder: &Recorder) -> Vec<(usize, Option<usize>)> {
     recorder
         .events()
@@ -47,20 +68,9 @@ fn stalls(recorder: &Recorder) -> Vec<(usize, Option<usize>)> {
 #[test]
 fn a_stalled_worker_is_reported_and_replaced_and_capacity_is_kept() {
     within_a_minute(|| {
-        let recorder = Recorder::default();
-        let gate = Gate::default();
-        let blocker = gate.clone();
-        let pool = Pool::builder()
-            .workers(1)
-            .stall_limit(Duration::from_millis(20))
-            .observer(recorder.clone())
-            .build(from_fn(move |n: u32| {
-                if n == 0 {
-                    blocker.wait(); // hangs until the test opens the gate
-                }
-                Ok::<_, String>(n)
-            }))
-            .unwrap();
+        let (recorder, gate) = (Recorder::default(), Gate::default());
+        let watched = Pool::builder().stall_limit(Duration::from_millis(20));
+        let pool = gated_pool(watched, &recorder, &gate, |n| n == 0);
         let slots = ReplySlots::new(64);
         let (to, stalled_reply) = slots.pair();
         pool.submit(Job::with_reply(0, to)).unwrap();
@@ -101,19 +111,11 @@ fn a_stalled_worker_is_reported_and_replaced_and_capacity_is_kept() {
 #[test]
 fn report_only_watchdogs_do_not_replace() {
     within_a_minute(|| {
-        let recorder = Recorder::default();
-        let gate = Gate::default();
-        let blocker = gate.clone();
-        let pool = Pool::builder()
-            .workers(1)
+        let (recorder, gate) = (Recorder::default(), Gate::default());
+        let watched = Pool::builder()
             .stall_limit(Duration::from_millis(20))
-            .replace_stalled(false)
-            .observer(recorder.clone())
-            .build(from_fn(move |n: u32| {
-                blocker.wait();
-                Ok::<_, String>(n)
-            }))
-            .unwrap();
+            .replace_stalled(false);
+        let pool = gated_pool(watched, &recorder, &gate, |_| true);
         pool.submit(Job::new(0)).unwrap();
         eventually("the stall is reported", || !stalls(&recorder).is_empty());
         assert_eq!(stalls(&recorder), [(0, None)]);
@@ -126,18 +128,9 @@ fn report_only_watchdogs_do_not_replace() {
 #[test]
 fn replaced_threads_never_outnumber_working_ones() {
     within_a_minute(|| {
-        let recorder = Recorder::default();
-        let gate = Gate::default();
-        let blocker = gate.clone();
-        let pool = Pool::builder()
-            .workers(1)
-            .stall_limit(Duration::from_millis(5))
-            .observer(recorder.clone())
-            .build(from_fn(move |n: u32| {
-                blocker.wait(); // every call hangs
-                Ok::<_, String>(n)
-            }))
-            .unwrap();
+        let (recorder, gate) = (Recorder::default(), Gate::default());
+        let watched = Pool::builder().stall_limit(Duration::from_millis(5));
+        let pool = gated_pool(watched, &recorder, &gate, |_| true); // every call hangs
         for n in 0..4 {
             pool.submit(Job::new(n)).unwrap();
         }

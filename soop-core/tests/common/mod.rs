@@ -52,3 +52,10 @@ mod quiet;
 pub fn quiet_panics() {
     quiet::quiet_injected_panics();
 }
+
+/// Threads of this process now (Linux), or 0 where that cannot be read.
+pub fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .map(|tasks| tasks.count())
+        .unwrap_or(0)
+}
