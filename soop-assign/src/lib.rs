@@ -51,6 +51,24 @@
 //! `stop` drains the mailbox and joins the workers; `kill` cancels what is
 //! queued; dropping the pool stops it. Dropping a ticket is always fine: a
 //! job not yet started then never runs.
+//!
+//! # In a supervision tree
+//!
+//! A pool can be a child of a [`supervisor`]: the supervisor builds it
+//! (again at every restart) from a builder linked to the tree.
+//!
+//! ```
+//! use soop_assign::supervisor::{Child, Supervisor};
+//! use soop_assign::{Builder, from_fn};
+//!
+//! let (child, squares) = Child::pool("squares", |b| {
+//!     Builder::from(b).workers(2).build(from_fn(|n: u64| Ok::<_, String>(n * n)))
+//! });
+//! let tree = Supervisor::builder("root").child(child).start().unwrap();
+//! let pool = squares.get().unwrap(); // the incarnation running now
+//! assert_eq!(pool.assign(12).unwrap().wait(), Ok(144));
+//! tree.stop();
+//! ```
 
 mod error;
 mod many;
@@ -60,9 +78,9 @@ mod ticket;
 pub use error::{AssignError, AssignTimeoutError, Error, TryAssignError, WaitTimeoutError};
 pub use many::{Completions, completions, wait_all, wait_any};
 pub use pool::{Builder, Pool, TicketFor};
-pub use soop_core::breaker;
 pub use soop_core::{
     BuildError, Clock, Escalation, Event, LogObserver, ManualClock, Observer, PoolStatus,
     ResizeError, StopReason, Worker, WorkerState, WorkerStatus, from_fn, restart,
 };
+pub use soop_core::{breaker, supervisor};
 pub use ticket::Ticket;

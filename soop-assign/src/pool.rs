@@ -474,6 +474,42 @@ macro_rules! delegate {
     };
 }
 
+/// A builder from soop-core's, with its settings: how a supervisor's
+/// prepared builder becomes an assign pool in a tree.
+///
+/// ```
+/// use soop_assign::{Builder, from_fn};
+///
+/// let core = soop_core::Builder::new().name("resizer").workers(1);
+/// let pool = Builder::from(core).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+/// assert_eq!(pool.status().name, "resizer");
+/// ```
+impl From<soop_core::Builder> for Builder {
+    fn from(core: soop_core::Builder) -> Self {
+        Builder { core }
+    }
+}
+
+/// A supervisor stops and watches an assign pool through the soop-core pool
+/// inside it.
+impl<W: Worker> soop_core::supervisor::Supervised for Pool<W> {
+    fn begin_stop(&self, deadline: Instant) {
+        self.core.begin_stop(deadline);
+    }
+
+    fn wait_stopped(&self, deadline: Instant) -> bool {
+        self.core.wait_stopped(deadline)
+    }
+
+    fn finish_stop(&self) {
+        self.core.finish_stop();
+    }
+
+    fn status(&self) -> PoolStatus {
+        self.core.status()
+    }
+}
+
 impl Builder {
     delegate! {
         /// The pool's name (threads are `{name}-{index}`). Default `"soop"`.

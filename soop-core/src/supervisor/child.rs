@@ -6,15 +6,14 @@ use std::time::Duration;
 
 use crate::builder::Builder;
 use crate::error::{BuildError, TreeError};
-use crate::pool::Pool;
 use crate::restart::Policy;
 use crate::run_loop::RunLoops;
 use crate::supervisor::current::Current;
 use crate::supervisor::link::TreeLink;
-use crate::supervisor::running::{PoolChild, Running};
+use crate::supervisor::running::{Held, Running};
 use crate::supervisor::snapshot::ChildKind;
+use crate::supervisor::supervised::Supervised;
 use crate::supervisor::tree::SupervisorBuilder;
-use crate::worker::Worker;
 
 type Start = dyn Fn(TreeLink) -> Result<Arc<dyn Running>, TreeError> + Send + Sync;
 
@@ -53,7 +52,9 @@ impl Child {
     /// pool's name is its path in the tree (`root/data/db`), its events go
     /// to the tree's observers (as well as the builder's own), and it uses
     /// the tree's clock. Returns the child and a handle to whichever
-    /// incarnation of the pool runs now.
+    /// incarnation of the pool runs now. Any [`Supervised`] pool will do:
+    /// soop-core's own, or a front-end's built from the same builder (an
+    /// assign pool: `soop_assign::Builder::from(builder)`).
     ///
     /// ```
     /// use soop_core::{Job, ReplySlots, from_fn};
@@ -66,26 +67,12 @@ impl Child {
     /// squares.get().unwrap().submit(Job::with_reply(9, reply_to)).unwrap();
     /// assert_eq!(reply.wait().unwrap(), Ok(81));
     /// ```
-    pub fn pool<W, B>(name: impl Into<String>, build: B) -> (Child, Current<Pool<W>>)
+    pub fn pool<T, B>(name: impl Into<String>, build: B) -> (Child, Current<T>)
     where
-        W: Worker,
-        B: Fn(Builder) -> Result<Pool<W>, BuildError> + Send + Sync + 'static,
+        T: Supervised,
+        B: Fn(Builder) -> Result<T, BuildError> + Send + Sync + 'static,
     {
-        let current = Current::new();
-        let handle = current.clone();
-        let start = move |link: TreeLink| {
-            let path = link.path.to_string();
-            let pool = build(Builder::new().linked(link))
-                .map_err(|source| TreeError::Start { path, source })?;
-            let pool = Arc::new(pool);
-            current.set(Some(Arc::clone(&pool)));
-            let running: Arc<dyn Running> = Arc::new(PoolChild {
-                pool,
-                current: current.clone(),
-            });
-            Ok(running)
-        };
-        (Child::new(name, ChildKind::Pool, start), handle)
+        Child::held(name, ChildKind::Pool, build)
     }
 
     /// A group of run-loop workers ("actors": a poller, a health check, a
@@ -115,14 +102,31 @@ impl Child {
     where
         B: Fn(Builder) -> Result<RunLoops, BuildError> + Send + Sync + 'static,
     {
+        Child::held(name, ChildKind::RunLoops, build).0
+    }
+
+    /// A pool-like child built by `build` from a builder linked to the
+    /// tree, and the handle to its running incarnation.
+    fn held<T, B>(name: impl Into<String>, kind: ChildKind, build: B) -> (Child, Current<T>)
+    where
+        T: Supervised,
+        B: Fn(Builder) -> Result<T, BuildError> + Send + Sync + 'static,
+    {
+        let current = Current::new();
+        let handle = current.clone();
         let start = move |link: TreeLink| {
             let path = link.path.to_string();
-            let loops = build(Builder::new().linked(link))
+            let child = build(Builder::new().linked(link))
                 .map_err(|source| TreeError::Start { path, source })?;
-            let running: Arc<dyn Running> = Arc::new(loops);
+            let child = Arc::new(child);
+            current.set(Some(Arc::clone(&child)));
+            let running: Arc<dyn Running> = Arc::new(Held {
+                child,
+                current: current.clone(),
+            });
             Ok(running)
         };
-        Child::new(name, ChildKind::RunLoops, start)
+        (Child::new(name, kind, start), handle)
     }
 
     /// A supervisor with children of its own, named by its builder. At

@@ -29,6 +29,7 @@ pub(crate) mod link;
 mod running;
 mod snapshot;
 mod strategy;
+mod supervised;
 mod tree;
 
 pub use crate::error::{TreeError, TreeEscalation};
@@ -36,4 +37,5 @@ pub use child::{Child, DEFAULT_SHUTDOWN};
 pub use current::Current;
 pub use snapshot::{ChildKind, ChildSnapshot, ChildState};
 pub use strategy::Strategy;
+pub use supervised::Supervised;
 pub use tree::{DEFAULT_INTENSITY, Supervisor, SupervisorBuilder};

@@ -3,13 +3,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::pool::Pool;
-use crate::run_loop::RunLoops;
 use crate::status::PoolStatus;
 use crate::supervisor::current::Current;
 use crate::supervisor::snapshot::ChildSnapshot;
+use crate::supervisor::supervised::Supervised;
 use crate::supervisor::tree::Shared;
-use crate::worker::Worker;
 
 /// A started child. Stopping is in three steps so that a supervisor can
 /// give up waiting: tell it, wait with a deadline, then join its threads.
@@ -35,46 +33,29 @@ pub(crate) trait Running: Send + Sync {
     }
 }
 
-/// A pool child, and the handle users reach it by.
-pub(crate) struct PoolChild<W: Worker> {
-    pub(crate) pool: Arc<Pool<W>>,
-    pub(crate) current: Current<Pool<W>>,
+/// A pool-like child, and the handle users reach it by (emptied as soon
+/// as the supervisor begins to stop it).
+pub(crate) struct Held<T: Supervised> {
+    pub(crate) child: Arc<T>,
+    pub(crate) current: Current<T>,
 }
 
-impl<W: Worker> Running for PoolChild<W> {
+impl<T: Supervised> Running for Held<T> {
     fn signal_stop(&self, deadline: Instant) {
         self.current.set(None);
-        self.pool.signal_stop(deadline);
+        self.child.begin_stop(deadline);
     }
 
     fn wait_stopped(&self, deadline: Instant) -> bool {
-        self.pool.wait_ended(deadline)
+        self.child.wait_stopped(deadline)
     }
 
     fn finish(&self) {
         self.current.set(None);
-        self.pool.stop();
+        self.child.finish_stop();
     }
 
     fn status(&self) -> Option<PoolStatus> {
-        Some(self.pool.status())
-    }
-}
-
-impl Running for RunLoops {
-    fn signal_stop(&self, deadline: Instant) {
-        RunLoops::signal_stop(self, deadline);
-    }
-
-    fn wait_stopped(&self, deadline: Instant) -> bool {
-        self.wait_ended(deadline)
-    }
-
-    fn finish(&self) {
-        self.stop();
-    }
-
-    fn status(&self) -> Option<PoolStatus> {
-        Some(RunLoops::status(self))
+        Some(self.child.status())
     }
 }
