@@ -180,6 +180,14 @@ pub enum TreeError {
         /// Why.
         source: BuildError,
     },
+    /// A child's builder panicked while starting it.
+    #[error("{path}: panicked while starting: {message}")]
+    Panicked {
+        /// The path of what could not start.
+        path: String,
+        /// The panic's message.
+        message: String,
+    },
     /// A supervisor already has a child by that name.
     #[error("{path}: a child named {name:?} exists already")]
     Duplicate {

@@ -424,3 +424,61 @@ fn tree_types_cross_threads() {
     send_sync::<soop_core::supervisor::TreeEscalation>();
     send_sync::<soop_core::SubmitError<u8>>();
 }
+
+#[test]
+fn a_builder_that_panics_is_a_failed_start_not_a_dead_supervisor() {
+    common::quiet_panics();
+    within_a_minute(|| {
+        let boom = Child::run_loops("boom", |_| panic!("injected: cannot build"));
+        let err = Supervisor::builder("root").child(boom).start().unwrap_err();
+        assert!(
+            matches!(err, TreeError::Panicked { ref path, ref message } if path == "root/boom" && message.contains("cannot build")),
+            "{err}"
+        );
+        // Built once, then panics at every rebuild: each failed start counts
+        // as a failure until the root gives up, and the tree says so.
+        let (log, trigger) = (Log::default(), Trigger::default());
+        let builds = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let flaky = {
+            let (log, trigger, builds) = (log.clone(), trigger.clone(), Arc::clone(&builds));
+            Child::run_loops("flaky", move |b| {
+                if builds.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+                    panic!("injected: cannot rebuild");
+                }
+                let (log, trigger) = (log.clone(), trigger.clone());
+                b.workers(1).policy(Policy::Temporary).run_loops(move || {
+                    let (log, trigger) = (log.clone(), trigger.clone());
+                    move |ctx: &Context<'_>| loop {
+                        if ctx.sleep(Duration::from_millis(1)) {
+                            return Ok(());
+                        }
+                        if trigger.take("flaky") {
+                            log.push("fail flaky".to_string());
+                            return Err("injected failure");
+                        }
+                    }
+                })
+            })
+        };
+        let tree = Supervisor::builder("root")
+            .intensity(Intensity {
+                max_restarts: 3,
+                window: Duration::from_secs(3600),
+            })
+            .child(flaky)
+            .start()
+            .unwrap();
+        trigger.fail("flaky");
+        let terminal = tree
+            .wait_terminal(Duration::from_secs(60))
+            .expect("the root gives up");
+        assert_eq!(terminal.child, "root/flaky");
+        assert!(terminal.last_error.contains("cannot rebuild"), "{terminal}");
+        assert_eq!(
+            builds.load(std::sync::atomic::Ordering::SeqCst),
+            4,
+            "the first build and 3 restarts"
+        );
+        tree.stop();
+    });
+}

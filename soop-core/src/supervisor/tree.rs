@@ -7,6 +7,7 @@
 //! child's end, an added or removed child, the stop. So the order of
 //! restarts is simply the order of messages, and no two restarts overlap.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
@@ -15,7 +16,7 @@ use std::time::{Duration, Instant};
 use crate::clock::{Clock, SystemClock};
 use crate::crew::lock;
 use crate::error::{BuildError, TreeError, TreeEscalation};
-use crate::observe::{Dispatcher, Event, Observer, StopReason};
+use crate::observe::{Dispatcher, Event, Observer, StopReason, panic_message};
 use crate::restart::{Intensity, IntensityTracker, Policy, RestartDecision};
 use crate::supervisor::child::Child;
 use crate::supervisor::link::{ChildEnd, TreeLink};
@@ -619,6 +620,8 @@ impl Entry {
 
 /// The supervisor's life: one message at a time until stopped or given up.
 fn control_loop(shared: Arc<Shared>, inbox: Receiver<Control>) {
+    // Whatever happens below, waiters on this supervisor are let go.
+    let _done = DoneOnDrop(&shared);
     let mut intensity = IntensityTracker::new(shared.intensity);
     let gave_up = loop {
         // `shared` keeps a sender, so the inbox never runs dry.
@@ -662,7 +665,16 @@ fn control_loop(shared: Arc<Shared>, inbox: Receiver<Control>) {
     if let Some(dispatcher) = &shared.own_dispatcher {
         dispatcher.shutdown();
     }
-    shared.mark_done();
+}
+
+/// Marks the supervisor done when its control thread ends, by return or by
+/// a panic (a bug), so that `stop` and `wait_terminal` never wait for ever.
+struct DoneOnDrop<'a>(&'a Shared);
+
+impl Drop for DoneOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.mark_done();
+    }
 }
 
 impl Shared {
@@ -739,7 +751,15 @@ impl Shared {
                 });
             },
         );
-        let running = (child.start)(link);
+        // The child's builder is user code: a panic in it is a failed
+        // start, not the end of this supervisor.
+        let running =
+            catch_unwind(AssertUnwindSafe(|| (child.start)(link))).unwrap_or_else(|panic| {
+                Err(TreeError::Panicked {
+                    path: path.to_string(),
+                    message: panic_message(&*panic),
+                })
+            });
         let mut entries = lock(&self.entries);
         let entry = &mut entries[i];
         match running {
