@@ -482,3 +482,50 @@ fn a_builder_that_panics_is_a_failed_start_not_a_dead_supervisor() {
         tree.stop();
     });
 }
+
+type Echo = soop_core::FnWorker<fn(u8) -> Result<u8, String>, u8, u8, String>;
+
+/// A front-end whose stop panics (after stopping its pool).
+struct Clumsy(soop_core::Pool<Echo>);
+
+impl soop_core::supervisor::Supervised for Clumsy {
+    fn begin_stop(&self, deadline: std::time::Instant) {
+        self.0.begin_stop(deadline);
+        panic!("injected: clumsy stop");
+    }
+    fn wait_stopped(&self, deadline: std::time::Instant) -> bool {
+        self.0.wait_stopped(deadline)
+    }
+    fn finish_stop(&self) {
+        self.0.finish_stop();
+    }
+    fn status(&self) -> soop_core::PoolStatus {
+        self.0.status()
+    }
+}
+
+#[test]
+fn a_child_whose_stop_panics_is_reported_and_the_rest_still_stop() {
+    common::quiet_panics();
+    within_a_minute(|| {
+        let (log, trigger, recorder) = (Log::default(), Trigger::default(), Recorder::default());
+        let (clumsy, _) = Child::pool("clumsy", |b| {
+            let echo: fn(u8) -> Result<u8, String> = Ok;
+            b.workers(1).build(from_fn(echo)).map(Clumsy)
+        });
+        let tree = Supervisor::builder("root")
+            .observer(recorder.clone())
+            .child(logged("a", &log, &trigger))
+            .child(clumsy)
+            .child(logged("b", &log, &trigger))
+            .start()
+            .unwrap();
+        tree.stop();
+        assert_eq!(log.lines()[2..], lines(&["stop b", "stop a"]));
+        assert!(recorder.events().iter().any(|e| matches!(
+            e,
+            Event::ChildStopped { path, reason: StopReason::Failed(m) }
+                if &**path == "root/clumsy" && m.contains("clumsy stop")
+        )));
+    });
+}

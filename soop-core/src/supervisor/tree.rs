@@ -667,6 +667,24 @@ fn control_loop(shared: Arc<Shared>, inbox: Receiver<Control>) {
     }
 }
 
+/// Joins a child that did not stop in time on a thread of its own, when it
+/// finally returns.
+fn reap(running: Arc<dyn Running>, path: &str) {
+    let reaper = thread::Builder::new()
+        .name(format!("{path}-reaper"))
+        .spawn({
+            let running = Arc::clone(&running);
+            move || {
+                let _ = catch_unwind(AssertUnwindSafe(|| running.finish()));
+            }
+        });
+    if reaper.is_err() {
+        // No thread to wait on it: keep it alive for ever rather than let a
+        // drop block this supervisor.
+        std::mem::forget(running);
+    }
+}
+
 /// Marks the supervisor done when its control thread ends, by return or by
 /// a panic (a bug), so that `stop` and `wait_terminal` never wait for ever.
 struct DoneOnDrop<'a>(&'a Shared);
@@ -795,30 +813,29 @@ impl Shared {
         let deadline = Instant::now()
             .checked_add(timeout)
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400 * 365));
-        running.signal_stop(deadline);
-        if running.wait_stopped(deadline) {
-            running.finish();
-        } else {
-            self.emit(Event::ChildStopTimedOut {
-                path: Arc::clone(&path),
-                waited: timeout,
-            });
-            let reaper = thread::Builder::new()
-                .name(format!("{path}-reaper"))
-                .spawn({
-                    let running = Arc::clone(&running);
-                    move || running.finish()
-                });
-            if reaper.is_err() {
-                // No thread to wait on it: keep it alive for ever rather
-                // than let a drop block this supervisor.
-                std::mem::forget(running);
+        // A child's own stop is user code too (a `Supervised` front-end):
+        // if it panics, the child counts as stopped and the rest go on.
+        let stopped = catch_unwind(AssertUnwindSafe(|| {
+            running.signal_stop(deadline);
+            let in_time = running.wait_stopped(deadline);
+            if in_time {
+                running.finish();
             }
-        }
-        self.emit(Event::ChildStopped {
-            path,
-            reason: StopReason::Shutdown,
-        });
+            in_time
+        }));
+        let reason = match stopped {
+            Ok(true) => StopReason::Shutdown,
+            Ok(false) => {
+                self.emit(Event::ChildStopTimedOut {
+                    path: Arc::clone(&path),
+                    waited: timeout,
+                });
+                reap(running, &path);
+                StopReason::Shutdown
+            }
+            Err(panic) => StopReason::Failed(panic_message(&*panic)),
+        };
+        self.emit(Event::ChildStopped { path, reason });
     }
 
     /// Every child, in reverse start order.
@@ -884,8 +901,9 @@ impl Shared {
             entry.state = ChildState::Stopped;
             (i, running, entry.child.restart, Arc::clone(&entry.path))
         };
-        // Its threads have ended; join them.
-        running.finish();
+        // Its threads have ended; join them (a panic in a front-end's stop
+        // must not end this supervisor).
+        let _ = catch_unwind(AssertUnwindSafe(|| running.finish()));
         let (failed, error, origin) = match end {
             ChildEnd::Normal => (false, "it ended".to_string(), path.to_string()),
             ChildEnd::Failed { error, origin } => (true, error, origin),
