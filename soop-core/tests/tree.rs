@@ -94,50 +94,49 @@ fn lines(lines: &[&str]) -> Vec<String> {
     lines.iter().map(|l| l.to_string()).collect()
 }
 
+/// Fails child b under `strategy`; checks the log of starts, stops and
+/// failures, that every child runs again, and each child's restarts.
+fn fail_b_under(strategy: Strategy, expected: &[&str], restarted: [u32; 3]) -> (Supervisor, Log) {
+    let (tree, log, trigger) = three_children(strategy);
+    trigger.fail("b");
+    let expected = lines(expected);
+    assert_eq!(log.wait_for(expected.len()), expected);
+    eventually("every child runs again", || {
+        tree.snapshot()
+            .children
+            .iter()
+            .all(|c| c.state == ChildState::Running)
+    });
+    assert_eq!(restarts(&tree), restarted);
+    (tree, log)
+}
+
 #[test]
 fn one_for_one_restarts_only_the_failed_child() {
     within_a_minute(|| {
-        let (tree, log, trigger) = three_children(Strategy::OneForOne);
-        trigger.fail("b");
-        let expected = lines(&["start a", "start b", "start c", "fail b", "start b"]);
-        assert_eq!(log.wait_for(expected.len()), expected);
-        eventually("b runs again", || {
-            tree.snapshot().find("root/b").unwrap().state == ChildState::Running
-        });
-        assert_eq!(restarts(&tree), [0, 1, 0]);
+        let expected = ["start a", "start b", "start c", "fail b", "start b"];
+        fail_b_under(Strategy::OneForOne, &expected, [0, 1, 0]);
     });
 }
 
 #[test]
 fn one_for_all_stops_the_others_in_reverse_and_restarts_all_in_order() {
     within_a_minute(|| {
-        let (tree, log, trigger) = three_children(Strategy::OneForAll);
-        trigger.fail("b");
-        let expected = lines(&[
+        let expected = [
             "start a", "start b", "start c", "fail b", "stop c", "stop a", "start a", "start b",
             "start c",
-        ]);
-        assert_eq!(log.wait_for(expected.len()), expected);
-        eventually("c runs again", || {
-            tree.snapshot().find("root/c").unwrap().state == ChildState::Running
-        });
-        assert_eq!(restarts(&tree), [1, 1, 1]);
+        ];
+        fail_b_under(Strategy::OneForAll, &expected, [1, 1, 1]);
     });
 }
 
 #[test]
 fn rest_for_one_restarts_the_failed_child_and_those_after_it() {
     within_a_minute(|| {
-        let (tree, log, trigger) = three_children(Strategy::RestForOne);
-        trigger.fail("b");
-        let expected = lines(&[
+        let expected = [
             "start a", "start b", "start c", "fail b", "stop c", "start b", "start c",
-        ]);
-        assert_eq!(log.wait_for(expected.len()), expected);
-        eventually("c runs again", || {
-            tree.snapshot().find("root/c").unwrap().state == ChildState::Running
-        });
-        assert_eq!(restarts(&tree), [0, 1, 1]);
+        ];
+        let (tree, log) = fail_b_under(Strategy::RestForOne, &expected, [0, 1, 1]);
         tree.stop();
         // Nothing after the stop restarts anything: the log ends with the stops.
         assert_eq!(
