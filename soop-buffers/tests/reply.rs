@@ -81,13 +81,15 @@ fn slots_are_reused_and_abandonment_is_visible_to_the_writer() {
     drop(reply);
     assert!(reply_to.is_abandoned());
     assert_eq!(reply_to.complete(1), Completion::Abandoned(1));
+    // The writer ended last, so that slot was let go, not recycled: one more
+    // is allocated, then reused for every later pair.
     for i in 0..100 {
         let (reply_to, reply) = slots.pair();
         let _ = reply_to.complete(i);
         assert_eq!(reply.wait(), Ok(i));
     }
     let stats = slots.stats();
-    assert_eq!((stats.allocated, stats.reused), (1, 100));
+    assert_eq!((stats.allocated, stats.reused), (2, 99));
 }
 
 #[test]
@@ -133,7 +135,9 @@ fn a_late_value_never_reaches_the_slots_next_user() {
     let (delivered, abandoned) = writer.join().unwrap();
     assert_eq!(delivered + abandoned, ROUNDS);
     assert!(answered <= delivered);
-    assert_eq!(slots.stats().allocated, 1);
+    // A slot is let go only when its writer ended after its reader: at most
+    // one allocation per such round, beyond the first.
+    assert!(slots.stats().allocated <= 1 + abandoned);
 }
 
 #[test]

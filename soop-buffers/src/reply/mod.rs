@@ -1,23 +1,22 @@
 //! Recycled one-shot reply slots: fill once, take once.
 //!
 //! A [`ReplySlots`] pool hands out pairs: a [`ReplyTo`] for the side that
-//! answers and a [`Reply`] for the side that waits. When the `Reply` is done
-//! (its value taken, or the `Reply` dropped) the slot goes back to the pool
-//! and its **generation** moves on. A `ReplyTo` remembers the generation it
-//! was issued for, so a value written late, for a wait that was abandoned,
-//! finds the generation changed and comes back as
-//! [`Completion::Abandoned`]: the slot's next user can never see it.
+//! answers and a [`Reply`] for the side that waits. A slot goes back to its
+//! pool only once both sides are done with it: a value written late, for a
+//! `Reply` already dropped, comes back as [`Completion::Abandoned`], and the
+//! slot's next user can never see it. The answer travels without a lock:
+//! see `slot.rs` beside this file.
+
+mod slot;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use crate::cache_line::CacheLine;
 use crate::error::{ReplyError, TryTakeError, WaitTimeoutError};
-use crate::sync::{
-    Arc, AtomicBool, AtomicU64, Condvar, Mutex, MutexGuard, Ordering, lock, wait_until,
-};
+use crate::sync::{Arc, AtomicU64, Mutex, Ordering, lock};
+use slot::Slot;
 
 /// A pool of recycled reply slots. Cloning it gives another handle to the
 /// same pool.
@@ -71,35 +70,6 @@ struct SlotsShared<T> {
     // Relaxed, both: reported counters; nothing is published through them.
     allocated: AtomicU64,
     reused: AtomicU64,
-}
-
-struct Slot<T> {
-    state: Mutex<SlotState<T>>,
-    ready: Condvar,
-    /// A copy of `state.generation`, so that `is_abandoned` needs no lock.
-    generation: AtomicU64,
-    /// Whether the slot holds a value or is closed: a copy of `state.value`
-    /// that a waiting `Reply` watches without the lock, spinning briefly
-    /// before it sleeps. On a line of its own, so that the spinning reader
-    /// does not pull the lock's line back and forth while the writer works.
-    settled: CacheLine<AtomicBool>,
-}
-
-struct SlotState<T> {
-    /// Which use of the slot this is; moves on each time the slot is freed.
-    generation: u64,
-    value: Value<T>,
-    waker: Option<Waker>,
-    /// Whether the `Reply` is blocked on the condvar, so that completing
-    /// pays for a notify (a system call) only when someone sleeps.
-    sleeping: bool,
-}
-
-enum Value<T> {
-    Pending,
-    Filled(T),
-    /// The `ReplyTo` was dropped without a value.
-    Closed,
 }
 
 /// What became of a value given to [`ReplyTo::complete`].
@@ -164,29 +134,15 @@ impl<T> ReplySlots<T> {
             }
             None => {
                 self.shared.allocated.fetch_add(1, Ordering::Relaxed);
-                Arc::new(Slot {
-                    state: Mutex::new(SlotState {
-                        generation: 0,
-                        value: Value::Pending,
-                        waker: None,
-                        sleeping: false,
-                    }),
-                    ready: Condvar::new(),
-                    settled: CacheLine(AtomicBool::new(false)),
-                    generation: AtomicU64::new(0),
-                })
+                Arc::new(Slot::new())
             }
         };
-        let generation = lock(&slot.state).generation;
         let reply_to = ReplyTo {
             slot: Some(Arc::clone(&slot)),
-            generation,
         };
         let reply = Reply {
             slot,
-            generation,
             home: Arc::clone(&self.shared),
-            taken: false,
         };
         (reply_to, reply)
     }
@@ -241,7 +197,6 @@ impl<T> std::fmt::Debug for ReplySlots<T> {
 pub struct ReplyTo<T> {
     /// `None` once completed, so `Drop` knows there is nothing to report.
     slot: Option<Arc<Slot<T>>>,
-    generation: u64,
 }
 
 impl<T> ReplyTo<T> {
@@ -262,14 +217,10 @@ impl<T> ReplyTo<T> {
         let Some(slot) = self.slot.take() else {
             return Completion::Abandoned(value);
         };
-        let mut state = lock(&slot.state);
-        if state.generation != self.generation {
-            return Completion::Abandoned(value);
+        match slot.fill(value) {
+            Ok(()) => Completion::Delivered,
+            Err(value) => Completion::Abandoned(value),
         }
-        state.value = Value::Filled(value);
-        slot.settle(true);
-        wake(&slot, state);
-        Completion::Delivered
     }
 
     /// Whether the waiting side has gone, so that a value would come back
@@ -285,82 +236,23 @@ impl<T> ReplyTo<T> {
     /// assert!(reply_to.is_abandoned()); // skip the work: nobody waits
     /// ```
     pub fn is_abandoned(&self) -> bool {
-        self.slot.as_ref().is_none_or(|slot| {
-            // Acquire: pairs with the Release in `Reply::drop`; a stale
-            // answer only means the job runs and its value comes back
-            // abandoned from `complete`, which decides under the lock.
-            slot.generation.load(Ordering::Acquire) != self.generation
-        })
+        // A stale answer only means the job runs and its value comes back
+        // abandoned from `complete`, which decides atomically.
+        self.slot.as_ref().is_none_or(|slot| slot.is_released())
     }
 }
 
 impl<T> Drop for ReplyTo<T> {
     fn drop(&mut self) {
-        let Some(slot) = self.slot.take() else {
-            return;
-        };
-        let mut state = lock(&slot.state);
-        if state.generation != self.generation {
-            return;
+        if let Some(slot) = self.slot.take() {
+            slot.close();
         }
-        state.value = Value::Closed;
-        slot.settle(true);
-        wake(&slot, state);
-    }
-}
-
-impl<T> Slot<T> {
-    /// Updates the lock-free copy of "holds a value or closed"; called with
-    /// the state's lock held.
-    fn settle(&self, settled: bool) {
-        // Release: pairs with the Acquire in `spin_until_settled`; only a
-        // hint, since the waiter re-reads the value under the lock.
-        self.settled.store(settled, Ordering::Release);
-    }
-
-    /// Busy-waits a little for the value before the caller sleeps: a reply
-    /// often comes within microseconds, and sleeping costs a wake-up.
-    fn spin_until_settled(&self) {
-        if cfg!(loom) {
-            return;
-        }
-        for round in 0..REPLY_SPINS + REPLY_YIELDS {
-            if self.settled.load(Ordering::Acquire) {
-                return;
-            }
-            if round < REPLY_SPINS {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
-        }
-    }
-}
-
-/// Checks a waiting `Reply` makes, busy-waiting, before it sleeps.
-const REPLY_SPINS: u32 = 8;
-/// Further checks, each after yielding the processor.
-const REPLY_YIELDS: u32 = 4;
-
-/// Wakes whoever waits on `slot`, once its state is released: the blocked
-/// `Reply` (if it sleeps) and the registered waker (if any).
-fn wake<T>(slot: &Slot<T>, mut state: MutexGuard<'_, SlotState<T>>) {
-    let sleeping = state.sleeping;
-    let waker = state.waker.take();
-    drop(state);
-    if sleeping {
-        slot.ready.notify_one();
-    }
-    if let Some(waker) = waker {
-        waker.wake();
     }
 }
 
 impl<T> std::fmt::Debug for ReplyTo<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReplyTo")
-            .field("generation", &self.generation)
-            .finish_non_exhaustive()
+        f.debug_struct("ReplyTo").finish_non_exhaustive()
     }
 }
 
@@ -380,9 +272,7 @@ impl<T> std::fmt::Debug for ReplyTo<T> {
 /// ```
 pub struct Reply<T> {
     slot: Arc<Slot<T>>,
-    generation: u64,
     home: Arc<SlotsShared<T>>,
-    taken: bool,
 }
 
 impl<T> Reply<T> {
@@ -475,11 +365,7 @@ impl<T> Reply<T> {
     /// assert_eq!(reply.try_take(), Err(TryTakeError::Taken));
     /// ```
     pub fn try_take(&mut self) -> Result<T, TryTakeError> {
-        if self.taken {
-            return Err(TryTakeError::Taken);
-        }
-        let mut state = lock(&self.slot.state);
-        take_from(&mut self.taken, &mut state)
+        self.slot.try_take()
     }
 
     /// Whether [`try_take`](Reply::try_take) would return at once with a
@@ -495,44 +381,12 @@ impl<T> Reply<T> {
     /// assert!(reply.is_ready());
     /// ```
     pub fn is_ready(&self) -> bool {
-        !self.taken && !matches!(lock(&self.slot.state).value, Value::Pending)
+        self.slot.is_ready()
     }
 
-    /// The blocking loop behind the waits: `Empty` means the deadline passed.
+    /// The blocking wait: `Empty` means the deadline passed.
     fn take(&mut self, deadline: Option<Instant>) -> Result<T, TryTakeError> {
-        if self.taken {
-            return Err(TryTakeError::Taken);
-        }
-        self.slot.spin_until_settled();
-        let mut state = lock(&self.slot.state);
-        loop {
-            match take_from(&mut self.taken, &mut state) {
-                Err(TryTakeError::Empty) => {}
-                done => return done,
-            }
-            let timed_out;
-            state.sleeping = true;
-            (state, timed_out) = wait_until(&self.slot.ready, state, deadline);
-            state.sleeping = false;
-            if timed_out {
-                return take_from(&mut self.taken, &mut state);
-            }
-        }
-    }
-}
-
-/// Takes the value out of `state` if there is one; `taken` records it.
-fn take_from<T>(taken: &mut bool, state: &mut SlotState<T>) -> Result<T, TryTakeError> {
-    match std::mem::replace(&mut state.value, Value::Pending) {
-        Value::Pending => Err(TryTakeError::Empty),
-        Value::Filled(value) => {
-            *taken = true;
-            Ok(value)
-        }
-        Value::Closed => {
-            state.value = Value::Closed;
-            Err(TryTakeError::Closed)
-        }
+        self.slot.wait_take(deadline)
     }
 }
 
@@ -541,23 +395,9 @@ impl<T> Future for Reply<T> {
 
     /// Ready with the value, or with an error as [`Reply::wait`]'s.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        if this.taken {
-            return Poll::Ready(Err(ReplyError::Taken));
-        }
-        let mut state = lock(&this.slot.state);
-        match take_from(&mut this.taken, &mut state) {
+        match self.slot.poll_take(cx.waker()) {
             Ok(value) => Poll::Ready(Ok(value)),
-            Err(TryTakeError::Empty) => {
-                if !state
-                    .waker
-                    .as_ref()
-                    .is_some_and(|w| w.will_wake(cx.waker()))
-                {
-                    state.waker = Some(cx.waker().clone());
-                }
-                Poll::Pending
-            }
+            Err(TryTakeError::Empty) => Poll::Pending,
             Err(TryTakeError::Taken) => Poll::Ready(Err(ReplyError::Taken)),
             Err(TryTakeError::Closed) => Poll::Ready(Err(ReplyError::Closed)),
         }
@@ -565,20 +405,13 @@ impl<T> Future for Reply<T> {
 }
 
 impl<T> Drop for Reply<T> {
-    /// Frees the slot: moves its generation on (so a late value is refused),
-    /// drops any value not taken, and returns the slot to its pool.
+    /// Ends the wait: drops any value not taken, and returns the slot to
+    /// its pool if the writer is done with it (else the writer lets it go).
     fn drop(&mut self) {
-        let mut state = lock(&self.slot.state);
-        state.generation = state.generation.wrapping_add(1);
-        self.slot
-            .generation
-            .store(state.generation, Ordering::Release);
-        let unread = std::mem::replace(&mut state.value, Value::Pending);
-        self.slot.settle(false);
-        let waker = state.waker.take();
-        drop(state);
-        drop(unread);
-        drop(waker);
+        if !self.slot.release() {
+            // The writer ends last and lets the slot go with its handle.
+            return;
+        }
         let mut free = lock(&self.home.free);
         if free.len() < self.home.max_idle {
             free.push(Arc::clone(&self.slot));
@@ -588,9 +421,6 @@ impl<T> Drop for Reply<T> {
 
 impl<T> std::fmt::Debug for Reply<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reply")
-            .field("generation", &self.generation)
-            .field("taken", &self.taken)
-            .finish_non_exhaustive()
+        f.debug_struct("Reply").finish_non_exhaustive()
     }
 }
