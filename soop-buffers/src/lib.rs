@@ -75,14 +75,16 @@
 //! assert!(rx.recv().is_err());
 //! ```
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 mod cache_line;
 mod channel;
 mod error;
+mod mailbox;
 mod pool;
 mod recycle;
 mod reply;
+mod ring;
 mod slab;
 mod sync;
 
@@ -94,6 +96,7 @@ pub use error::{
     ConfigError, RecvError, RecvTimeoutError, ReplyError, SendError, SendTimeoutError, SlabFull,
     TryRecvError, TrySendError, TryTakeError, WaitTimeoutError,
 };
+pub use mailbox::{MAX_MAILBOX, Mailbox};
 pub use pool::{MAX_SLAB_LEN, PoolStats, SlabPool};
 pub use recycle::{Clear, InPlace, Recycle, Refill, Reset};
 pub use reply::{Completion, Reply, ReplySlots, ReplyStats, ReplyTo};

@@ -4,7 +4,7 @@ use std::fmt::Display;
 use std::sync::Arc;
 use std::time::Duration;
 
-use soop_buffers::BufferChannels;
+use soop_buffers::Mailbox;
 
 use crate::breaker::{self, Breaker};
 use crate::clock::{Clock, SystemClock};
@@ -148,7 +148,8 @@ impl Builder {
     }
 
     /// How many queued inputs the mailbox holds before submitters block.
-    /// Default 1024.
+    /// Default 1024; at most [`soop_buffers::MAX_MAILBOX`]. The mailbox's
+    /// cells are allocated once, when the pool is built.
     ///
     /// ```
     /// use soop_core::{BuildError, Pool, from_fn};
@@ -314,21 +315,15 @@ impl Builder {
         F: Fn() -> W + Send + Sync + 'static,
     {
         let workers = self.check()?;
-        let capacity = self.mailbox_capacity;
-        let slab_len = capacity.min(32);
-        let channels = BufferChannels::<Mail<W>>::builder()
-            .slab_len(slab_len)
-            .capacity(capacity.div_ceil(slab_len))
-            .spin_before_park(self.spin_before_park)
-            .build()
+        let mailbox = Mailbox::<Mail<W>>::with_spin(self.mailbox_capacity, self.spin_before_park)
             .map_err(|e| match e {
-                soop_buffers::ConfigError::Zero { what } => BuildError::Zero { what },
-                soop_buffers::ConfigError::TooLarge { value, max, .. } => BuildError::TooLarge {
-                    what: "mailbox_capacity",
-                    value,
-                    max,
-                },
-            })?;
+            soop_buffers::ConfigError::Zero { what } => BuildError::Zero { what },
+            soop_buffers::ConfigError::TooLarge { value, max, .. } => BuildError::TooLarge {
+                what: "mailbox_capacity",
+                value,
+                max,
+            },
+        })?;
         let breaker = self
             .breaker
             .map(|settings| Breaker::with_clock(settings, Arc::clone(&self.clock)))
@@ -336,7 +331,7 @@ impl Builder {
         Ok(Pool::start(
             self.core()?,
             Box::new(factory),
-            channels.shared_channel(),
+            mailbox,
             workers,
             breaker,
         )?)

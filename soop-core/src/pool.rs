@@ -4,7 +4,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use soop_buffers::{Completion, Receiver, SendTimeoutError, SharedSender, TrySendError};
+use soop_buffers::{Completion, Mailbox, SendTimeoutError, TrySendError};
 
 use crate::breaker::{Breaker, State};
 use crate::builder::{Builder, MAX_WORKERS};
@@ -66,8 +66,7 @@ pub struct Pool<W: Worker> {
 pub(crate) struct PoolCrew<W: Worker> {
     core: CrewCore,
     factory: Box<dyn Fn() -> W + Send + Sync>,
-    mailbox: SharedSender<Mail<W>>,
-    inbox: Receiver<Mail<W>>,
+    mailbox: Mailbox<Mail<W>>,
     /// How many workers the pool should have, and the retire mails on
     /// their way (set by build and `resize`).
     staffing: Mutex<Staffing>,
@@ -120,15 +119,14 @@ impl<W: Worker> Pool<W> {
     pub(crate) fn start(
         core: CrewCore,
         factory: Box<dyn Fn() -> W + Send + Sync>,
-        mailbox: (SharedSender<Mail<W>>, Receiver<Mail<W>>),
+        mailbox: Mailbox<Mail<W>>,
         workers: usize,
         breaker: Option<Breaker>,
     ) -> Result<Self, std::io::Error> {
         let crew = Arc::new(PoolCrew {
             core,
             factory,
-            mailbox: mailbox.0,
-            inbox: mailbox.1,
+            mailbox,
             staffing: Mutex::new(Staffing {
                 wanted: workers,
                 retiring: 0,
@@ -400,7 +398,7 @@ impl<W: Worker> Pool<W> {
         PoolStatus {
             name: self.crew.core.name.to_string(),
             workers: self.crew.core.statuses(),
-            queued: self.crew.inbox.len(),
+            queued: self.crew.mailbox.len(),
             terminal: self.crew.core.terminal(),
             breaker: self.crew.breaker.as_ref().map(Breaker::state),
         }
@@ -579,7 +577,7 @@ impl<W: Worker> PoolCrew<W> {
 
     /// Resolves every queued job as cancelled.
     fn cancel_queued(&self) {
-        while let Ok(mail) = self.inbox.try_recv() {
+        while let Ok(mail) = self.mailbox.try_recv() {
             if let Mail::Job(job) = mail {
                 self.release();
                 deliver::<W>(job.reply, Err(JobError::Cancelled));
@@ -637,7 +635,7 @@ impl<W: Worker> Crew for PoolCrew<W> {
         };
         let exit = loop {
             cell.set(WorkerState::Idle);
-            let job = match self.inbox.recv() {
+            let job = match self.mailbox.recv() {
                 Ok(Mail::Job(job)) => job,
                 Ok(Mail::Retire) => {
                     if self.retire_stands() {
