@@ -3,17 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use crate::cache_line::CacheLine;
 use crate::channel::DEFAULT_SPIN_ROUNDS;
 use crate::error::{
     ConfigError, RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError,
     TrySendError,
 };
 use crate::ring::{Popped, Refused, Ring};
-use crate::sync::{
-    Arc, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering, Wait, fence, lock, wait_until,
-    yield_now,
-};
+use crate::sync::{Arc, Condvar, Mutex, Wait, lock, wait_until, yield_now};
 
 /// The most items a mailbox may hold.
 ///
@@ -65,19 +61,18 @@ pub struct Mailbox<T> {
 
 struct Shared<T> {
     ring: Ring<T>,
-    /// Read on every send and receive, written only around sleeps: on a
-    /// line of its own, so that it stays in every reader's cache.
-    asleep: CacheLine<Asleep>,
-    /// Taken only to sleep, and by whoever wakes a sleeper.
-    sleep_lock: Mutex<()>,
+    /// Who sleeps. Taken only to sleep, and by whoever wakes a sleeper: the
+    /// ring's marks tell the hot path when that is (see `ring.rs`).
+    asleep: Mutex<Asleep>,
     not_empty: Condvar,
     not_full: Condvar,
     spin_rounds: u32,
 }
 
+#[derive(Default)]
 struct Asleep {
-    receivers: AtomicUsize,
-    senders: AtomicUsize,
+    receivers: usize,
+    senders: usize,
 }
 
 impl<T> Mailbox<T> {
@@ -126,11 +121,7 @@ impl<T> Mailbox<T> {
         Ok(Mailbox {
             shared: Arc::new(Shared {
                 ring: Ring::new(capacity),
-                asleep: CacheLine(Asleep {
-                    receivers: AtomicUsize::new(0),
-                    senders: AtomicUsize::new(0),
-                }),
-                sleep_lock: Mutex::new(()),
+                asleep: Mutex::new(Asleep::default()),
                 not_empty: Condvar::new(),
                 not_full: Condvar::new(),
                 spin_rounds,
@@ -321,7 +312,7 @@ impl<T> Mailbox<T> {
         if self.shared.ring.close() {
             // Through the lock: a sleeper registers and re-checks under it,
             // so it either saw the close or is asleep for this notification.
-            drop(lock(&self.shared.sleep_lock));
+            drop(lock(&self.shared.asleep));
             self.shared.not_empty.notify_all();
             self.shared.not_full.notify_all();
         }
@@ -428,8 +419,10 @@ impl<T> Shared<T> {
     fn send(&self, mut item: T, wait: Wait) -> Result<(), Refused<T>> {
         loop {
             match self.ring.push(item) {
-                Ok(()) => {
-                    self.wake_one(&self.asleep.receivers, &self.not_empty);
+                Ok(receiver_asleep) => {
+                    if receiver_asleep {
+                        self.wake_receiver();
+                    }
                     return Ok(());
                 }
                 Err(Refused::Full(back)) => item = back,
@@ -439,36 +432,52 @@ impl<T> Shared<T> {
                 Wait::Never => return Err(Refused::Full(item)),
                 Wait::Until(deadline) => deadline,
             };
-            let guard = self.register(&self.asleep.senders);
-            // Re-checked registered: a receiver making room from now on
-            // sees us and wakes us.
-            match self.ring.push(item) {
-                Ok(()) => {
-                    self.unregister(&self.asleep.senders, guard);
-                    self.wake_one(&self.asleep.receivers, &self.not_empty);
-                    return Ok(());
-                }
-                Err(Refused::Full(back)) => item = back,
-                Err(closed) => {
-                    self.unregister(&self.asleep.senders, guard);
-                    return Err(closed);
-                }
+            let mut asleep = lock(&self.asleep);
+            if self.ring.sender_sleeps() > 0 {
+                // Room, or a receiver a few instructions from freeing it.
+                drop(asleep);
+                yield_now();
+                continue;
             }
-            let (guard, timed_out) = wait_until(&self.not_full, guard, deadline);
-            self.unregister(&self.asleep.senders, guard);
+            asleep.senders += 1;
+            let timed_out;
+            (asleep, timed_out) = wait_until(&self.not_full, asleep, deadline);
+            asleep.senders -= 1;
+            if asleep.senders > 0 && self.ring.sender_sleeps() > 1 {
+                // The mark is ours to renew for those still asleep; and
+                // there is room for one of them too.
+                self.not_full.notify_one();
+            }
+            drop(asleep);
             if timed_out {
-                self.ring.push(item)?;
-                self.wake_one(&self.asleep.receivers, &self.not_empty);
-                return Ok(());
+                return match self.ring.push(item) {
+                    Ok(receiver_asleep) => {
+                        if receiver_asleep {
+                            self.wake_receiver();
+                        }
+                        Ok(())
+                    }
+                    Err(Refused::Full(item)) => Err(Refused::Full(item)),
+                    Err(closed) => Err(closed),
+                };
             }
         }
     }
 
     fn recv(&self, wait: Wait) -> Result<T, Ended> {
-        let mut spun = false;
+        if let Popped::Item(item, sender_asleep) = self.ring.pop_ready() {
+            return Ok(self.received(item, sender_asleep));
+        }
+        if matches!(wait, Wait::Until(_)) {
+            // The next item is often moments away: watch its cell before
+            // paying for a sleep and a wake-up.
+            self.spin_for_item();
+        }
         loop {
             match self.ring.pop() {
-                Popped::Item(item) => return Ok(self.received(item)),
+                Popped::Item(item, sender_asleep) => {
+                    return Ok(self.received(item, sender_asleep));
+                }
                 Popped::Drained => return Err(Ended::Drained),
                 Popped::Empty => {}
             }
@@ -476,32 +485,25 @@ impl<T> Shared<T> {
                 Wait::Never => return Err(Ended::NotNow),
                 Wait::Until(deadline) => deadline,
             };
-            if !spun {
-                // The next item is often moments away: watch for it before
-                // paying for a sleep and a wake-up.
-                spun = true;
-                self.spin_for_item();
+            let mut asleep = lock(&self.asleep);
+            if self.ring.receiver_sleeps() > 0 {
+                // An item (or the close) came meanwhile: take it.
+                drop(asleep);
                 continue;
             }
-            let guard = self.register(&self.asleep.receivers);
-            // Re-checked registered: a sender from now on sees us and
-            // wakes us.
-            match self.ring.pop() {
-                Popped::Item(item) => {
-                    self.unregister(&self.asleep.receivers, guard);
-                    return Ok(self.received(item));
-                }
-                Popped::Drained => {
-                    self.unregister(&self.asleep.receivers, guard);
-                    return Err(Ended::Drained);
-                }
-                Popped::Empty => {}
+            asleep.receivers += 1;
+            let timed_out;
+            (asleep, timed_out) = wait_until(&self.not_empty, asleep, deadline);
+            asleep.receivers -= 1;
+            if asleep.receivers > 0 && self.ring.receiver_sleeps() > 1 {
+                // The mark is ours to renew for those still asleep; and
+                // there is an item for one of them beside ours.
+                self.not_empty.notify_one();
             }
-            let (guard, timed_out) = wait_until(&self.not_empty, guard, deadline);
-            self.unregister(&self.asleep.receivers, guard);
+            drop(asleep);
             if timed_out {
                 return match self.ring.pop() {
-                    Popped::Item(item) => Ok(self.received(item)),
+                    Popped::Item(item, sender_asleep) => Ok(self.received(item, sender_asleep)),
                     Popped::Drained => Err(Ended::Drained),
                     Popped::Empty => Err(Ended::NotNow),
                 };
@@ -509,10 +511,25 @@ impl<T> Shared<T> {
         }
     }
 
-    /// A place was freed: wake a sender waiting for room.
-    fn received(&self, item: T) -> T {
-        self.wake_one(&self.asleep.senders, &self.not_full);
+    /// A place was freed: wake a sender if one may be waiting for room.
+    fn received(&self, item: T, sender_asleep: bool) -> T {
+        if sender_asleep {
+            let asleep = lock(&self.asleep);
+            if asleep.senders > 0 {
+                self.not_full.notify_one();
+            }
+        }
         item
+    }
+
+    /// An item came: wake a receiver. Through the lock, which a receiver
+    /// holds from setting its mark until it sleeps, so the notification
+    /// cannot fall between the two.
+    fn wake_receiver(&self) {
+        let asleep = lock(&self.asleep);
+        if asleep.receivers > 0 {
+            self.not_empty.notify_one();
+        }
     }
 
     fn spin_for_item(&self) {
@@ -520,7 +537,7 @@ impl<T> Shared<T> {
             return;
         }
         for round in 0..self.spin_rounds + YIELD_ROUNDS {
-            if self.ring.len() != 0 || self.ring.is_closed() {
+            if self.ring.ready_at_head() {
                 return;
             }
             if round < self.spin_rounds {
@@ -529,36 +546,5 @@ impl<T> Shared<T> {
                 yield_now();
             }
         }
-    }
-
-    /// Counts the caller among the sleepers of one side, holding the sleep
-    /// lock, before it re-checks the ring and sleeps.
-    fn register(&self, sleepers: &AtomicUsize) -> MutexGuard<'_, ()> {
-        let guard = lock(&self.sleep_lock);
-        sleepers.fetch_add(1, Ordering::Relaxed);
-        // SeqCst: with the fence in `wake_one`, either the other side's
-        // change to the ring is seen by the re-check that follows, or our
-        // registration is seen by that side, which then wakes us.
-        fence(Ordering::SeqCst);
-        guard
-    }
-
-    fn unregister(&self, sleepers: &AtomicUsize, guard: MutexGuard<'_, ()>) {
-        sleepers.fetch_sub(1, Ordering::Relaxed);
-        drop(guard);
-    }
-
-    /// After a change to the ring: wakes one sleeper of the other side, if
-    /// any is registered.
-    fn wake_one(&self, sleepers: &AtomicUsize, condvar: &Condvar) {
-        // SeqCst: pairs with the fence in `register` (see there).
-        fence(Ordering::SeqCst);
-        if sleepers.load(Ordering::Relaxed) == 0 {
-            return;
-        }
-        // Through the lock: a sleeper between registering and sleeping
-        // holds it, so the notification waits until it sleeps.
-        drop(lock(&self.sleep_lock));
-        condvar.notify_one();
     }
 }

@@ -17,9 +17,23 @@
 //! with `head`. So each side touches its own index and the cell, and an item
 //! crosses between threads in the cell's one cache line.
 //!
-//! Closing sets the top bit of `tail`: every later claim fails its
-//! compare-and-swap, so after a close no item can enter, and a receiver that
-//! finds `head` at the closed `tail` knows nothing more will come.
+//! # Marks
+//!
+//! The two indexes carry marks in their top bits:
+//!
+//! - `CLOSED` in `tail`: every later claim fails its compare-and-swap, so
+//!   after a close no item can enter, and a receiver that finds `head` at
+//!   the closed `tail` knows nothing more will come.
+//! - `ASLEEP` in `tail`: a receiver is going to sleep. The next sender's
+//!   claim clears it and learns, from the value it replaced, to wake one.
+//! - `ASLEEP` in `head`: the same for a sender waiting for room.
+//!
+//! The sleeper sets its mark with an atomic OR on the very word the other
+//! side must swap to make progress, and reads the ring's state from the
+//! value it replaced. The two steps fall in that word's one modification
+//! order: either the sleeper saw the other side's claim (and does not
+//! sleep) or the claim saw the mark (and wakes it). So the hot path needs no
+//! fence: the claim it makes anyway carries the news.
 
 // The one module of this crate's mailbox path with unsafe code: the cells.
 #![allow(unsafe_code)]
@@ -29,14 +43,22 @@ use std::mem::MaybeUninit;
 use crate::cache_line::CacheLine;
 use crate::sync::{AtomicUsize, Ordering, UnsafeCell};
 
-/// The closed mark, in `tail`.
+/// In `tail`: the ring is closed.
 const CLOSED: usize = 1 << (usize::BITS - 1);
+/// In `tail`, a receiver sleeps; in `head`, a sender does.
+const ASLEEP: usize = 1 << (usize::BITS - 2);
+const MARKS: usize = CLOSED | ASLEEP;
+
+fn position(index: usize) -> usize {
+    index & !MARKS
+}
 
 pub(crate) struct Ring<T> {
     cells: Box<[Cell<T>]>,
-    /// The next position to receive.
+    /// The next position to receive, with the senders' sleep mark.
     head: CacheLine<AtomicUsize>,
-    /// The next position to send, with the closed mark.
+    /// The next position to send, with the closed and the receivers' sleep
+    /// marks.
     tail: CacheLine<AtomicUsize>,
 }
 
@@ -53,7 +75,8 @@ pub(crate) enum Refused<T> {
 
 /// What a pop found.
 pub(crate) enum Popped<T> {
-    Item(T),
+    /// An item, and whether a sender may be asleep waiting for room.
+    Item(T, bool),
     Empty,
     /// Closed, and every item sent before the close has been received.
     Drained,
@@ -91,8 +114,9 @@ impl<T> Ring<T> {
         &self.cells[position % self.cells.len()]
     }
 
-    /// Adds `item` at the tail, unless the ring is full or closed.
-    pub(crate) fn push(&self, item: T) -> Result<(), Refused<T>> {
+    /// Adds `item` at the tail, unless the ring is full or closed. `Ok`
+    /// says whether a receiver may be asleep: the caller wakes one.
+    pub(crate) fn push(&self, item: T) -> Result<bool, Refused<T>> {
         // Relaxed: the stamp (Acquire) is what says a cell is free; the tail
         // only names the position to try.
         let mut tail = self.tail.load(Ordering::Relaxed);
@@ -100,15 +124,19 @@ impl<T> Ring<T> {
             if tail & CLOSED != 0 {
                 return Err(Refused::Closed(item));
             }
-            let cell = self.cell(tail);
+            let at = position(tail);
+            let cell = self.cell(at);
             // Acquire: pairs with the receiver's Release of the stamp, so its
             // read of the previous item is done before the cell is reused.
             let stamp = cell.stamp.load(Ordering::Acquire);
-            let ahead = lap_difference(stamp, empty_stamp(tail));
+            let ahead = lap_difference(stamp, empty_stamp(at));
             if ahead == 0 {
+                // Relaxed: the claim only has to be ordered with the other
+                // claims and marks of `tail`, which its modification order
+                // does; the item is published by the stamp.
                 match self.tail.compare_exchange_weak(
                     tail,
-                    tail + 1,
+                    at + 1,
                     Ordering::Relaxed,
                     Ordering::Relaxed,
                 ) {
@@ -120,8 +148,8 @@ impl<T> Ring<T> {
                             unsafe { (*slot).write(item) };
                         });
                         // Release: publishes the item to the receiver.
-                        cell.stamp.store(full_stamp(tail), Ordering::Release);
-                        return Ok(());
+                        cell.stamp.store(full_stamp(at), Ordering::Release);
+                        return Ok(tail & ASLEEP != 0);
                     }
                     Err(now) => tail = now,
                 }
@@ -139,16 +167,38 @@ impl<T> Ring<T> {
     /// sender that has claimed the head position and is writing it, so that
     /// `Empty` and `Drained` are exact.
     pub(crate) fn pop(&self) -> Popped<T> {
+        self.pop_or(true)
+    }
+
+    /// Takes the item at the head if it is there and written. Never waits,
+    /// and never reads the tail (the senders' line): the cheap attempt of a
+    /// receiver that will look again anyway.
+    pub(crate) fn pop_ready(&self) -> Popped<T> {
+        self.pop_or(false)
+    }
+
+    /// Whether the item at the head is written and waiting, by its stamp
+    /// alone: what a spinning receiver watches, so that it reads only the
+    /// cell the next item arrives in.
+    pub(crate) fn ready_at_head(&self) -> bool {
+        // Relaxed, both: a hint; taking the item re-reads with Acquire.
+        let at = position(self.head.load(Ordering::Relaxed));
+        self.cell(at).stamp.load(Ordering::Relaxed) == full_stamp(at)
+    }
+
+    fn pop_or(&self, exact: bool) -> Popped<T> {
         let mut head = self.head.load(Ordering::Relaxed);
         loop {
-            let cell = self.cell(head);
+            let at = position(head);
+            let cell = self.cell(at);
             // Acquire: pairs with the sender's Release, so the item is seen.
             let stamp = cell.stamp.load(Ordering::Acquire);
-            let ahead = lap_difference(stamp, full_stamp(head));
+            let ahead = lap_difference(stamp, full_stamp(at));
             if ahead == 0 {
+                // Relaxed: as the claim in `push`.
                 match self.head.compare_exchange_weak(
                     head,
-                    head + 1,
+                    at + 1,
                     Ordering::Relaxed,
                     Ordering::Relaxed,
                 ) {
@@ -161,18 +211,21 @@ impl<T> Ring<T> {
                         });
                         // Release: the cell is free for the next lap's
                         // sender, after this read.
-                        let next_lap = head.wrapping_add(self.cells.len());
+                        let next_lap = at.wrapping_add(self.cells.len());
                         cell.stamp.store(empty_stamp(next_lap), Ordering::Release);
-                        return Popped::Item(item);
+                        return Popped::Item(item, head & ASLEEP != 0);
                     }
                     Err(now) => head = now,
                 }
             } else if ahead < 0 {
+                if !exact {
+                    return Popped::Empty;
+                }
                 // Relaxed: a successful claim and the close are both in the
                 // tail's one modification order; seeing the closed mark at
                 // `head` means no claim can follow.
                 let tail = self.tail.load(Ordering::Relaxed);
-                if tail & !CLOSED == head {
+                if position(tail) == at {
                     return if tail & CLOSED != 0 {
                         Popped::Drained
                     } else {
@@ -191,6 +244,36 @@ impl<T> Ring<T> {
         }
     }
 
+    /// A receiver is about to sleep: marks `tail` so that the next push
+    /// reports it, and returns how many items were claimed by senders and
+    /// not yet by receivers at that moment (0: sleep; the push that ends
+    /// that will see the mark). Closed counts as an item: do not sleep.
+    pub(crate) fn receiver_sleeps(&self) -> usize {
+        // Relaxed: see "Marks" in the module doc; the OR and the senders'
+        // claims are ordered by `tail`'s modification order.
+        let tail = self.tail.fetch_or(ASLEEP, Ordering::Relaxed);
+        if tail & CLOSED != 0 {
+            return 1;
+        }
+        // Relaxed: a stale head is smaller, and only makes us look again.
+        let head = position(self.head.load(Ordering::Relaxed));
+        position(tail).saturating_sub(head)
+    }
+
+    /// A sender is about to sleep for room: marks `head` so that the next
+    /// pop reports it, and returns how many cells were free or being freed
+    /// at that moment (0: sleep). Closed counts as room: do not sleep.
+    pub(crate) fn sender_sleeps(&self) -> usize {
+        // Relaxed: as in `receiver_sleeps`, with `head`.
+        let head = position(self.head.fetch_or(ASLEEP, Ordering::Relaxed));
+        let tail = self.tail.load(Ordering::Relaxed);
+        if tail & CLOSED != 0 {
+            return 1;
+        }
+        let queued = position(tail).saturating_sub(head);
+        self.cells.len().saturating_sub(queued)
+    }
+
     /// Refuses every later push. Returns whether this call closed it.
     pub(crate) fn close(&self) -> bool {
         // Relaxed: the mark needs no other memory; the claims that failed
@@ -204,8 +287,8 @@ impl<T> Ring<T> {
 
     /// Items sent and not yet received (a snapshot; exact when quiet).
     pub(crate) fn len(&self) -> usize {
-        let head = self.head.load(Ordering::Relaxed);
-        let tail = self.tail.load(Ordering::Relaxed) & !CLOSED;
+        let head = position(self.head.load(Ordering::Relaxed));
+        let tail = position(self.tail.load(Ordering::Relaxed));
         tail.saturating_sub(head)
     }
 }
@@ -230,7 +313,7 @@ fn lap_difference(stamp: usize, expected: usize) -> isize {
 impl<T> Drop for Ring<T> {
     fn drop(&mut self) {
         // `&mut self`: no sender or receiver is left; drop what is queued.
-        while let Popped::Item(item) = self.pop() {
+        while let Popped::Item(item, _) = self.pop() {
             drop(item);
         }
     }
