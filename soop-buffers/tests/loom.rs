@@ -100,6 +100,9 @@ fn a_polled_reply_is_woken_by_its_value() {
             let _ = reply_to.complete(5);
         });
         assert_eq!(loom::future::block_on(reply), Ok(5));
+        // A reply that got its value always recycles its slot, even when
+        // the writer was still waking it.
+        assert_eq!(slots.stats().idle, 1);
         t.join().unwrap();
     });
 }
@@ -138,6 +141,7 @@ fn a_blocked_reply_is_woken_only_when_it_sleeps_and_always_then() {
         // Blocks or not depending on the interleaving; the completion must
         // notify exactly when the waiter sleeps.
         assert_eq!(reply.wait(), Ok(9));
+        assert_eq!(slots.stats().idle, 1);
         t.join().unwrap();
     });
 }

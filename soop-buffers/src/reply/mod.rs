@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{ReplyError, TryTakeError, WaitTimeoutError};
 use crate::sync::{Arc, AtomicU64, Mutex, Ordering, lock};
-use slot::Slot;
+use slot::{ReaderEnd, Slot, WriterEnd};
 
 /// A pool of recycled reply slots. Cloning it gives another handle to the
 /// same pool.
@@ -137,11 +137,10 @@ impl<T> ReplySlots<T> {
                 Arc::new(Slot::new())
             }
         };
-        let reply_to = ReplyTo {
-            slot: Some(Arc::clone(&slot)),
-        };
+        let (writer, reader) = slot::ends(slot);
+        let reply_to = ReplyTo { end: Some(writer) };
         let reply = Reply {
-            slot,
+            end: Some(reader),
             home: Arc::clone(&self.shared),
         };
         (reply_to, reply)
@@ -196,7 +195,8 @@ impl<T> std::fmt::Debug for ReplySlots<T> {
 /// ```
 pub struct ReplyTo<T> {
     /// `None` once completed, so `Drop` knows there is nothing to report.
-    slot: Option<Arc<Slot<T>>>,
+    /// `None` once completed.
+    end: Option<WriterEnd<T>>,
 }
 
 impl<T> ReplyTo<T> {
@@ -214,10 +214,10 @@ impl<T> ReplyTo<T> {
     /// assert!(!next.is_ready()); // the late value never reached it
     /// ```
     pub fn complete(mut self, value: T) -> Completion<T> {
-        let Some(slot) = self.slot.take() else {
+        let Some(end) = self.end.take() else {
             return Completion::Abandoned(value);
         };
-        match slot.fill(value) {
+        match end.fill(value) {
             Ok(()) => Completion::Delivered,
             Err(value) => Completion::Abandoned(value),
         }
@@ -238,14 +238,14 @@ impl<T> ReplyTo<T> {
     pub fn is_abandoned(&self) -> bool {
         // A stale answer only means the job runs and its value comes back
         // abandoned from `complete`, which decides atomically.
-        self.slot.as_ref().is_none_or(|slot| slot.is_released())
+        self.end.as_ref().is_none_or(WriterEnd::is_released)
     }
 }
 
 impl<T> Drop for ReplyTo<T> {
     fn drop(&mut self) {
-        if let Some(slot) = self.slot.take() {
-            slot.close();
+        if let Some(end) = self.end.take() {
+            end.close();
         }
     }
 }
@@ -271,7 +271,8 @@ impl<T> std::fmt::Debug for ReplyTo<T> {
 /// assert_eq!(reply.try_take(), Ok(3));
 /// ```
 pub struct Reply<T> {
-    slot: Arc<Slot<T>>,
+    /// `None` only while being dropped.
+    end: Option<ReaderEnd<T>>,
     home: Arc<SlotsShared<T>>,
 }
 
@@ -365,7 +366,7 @@ impl<T> Reply<T> {
     /// assert_eq!(reply.try_take(), Err(TryTakeError::Taken));
     /// ```
     pub fn try_take(&mut self) -> Result<T, TryTakeError> {
-        self.slot.try_take()
+        self.reader().try_take()
     }
 
     /// Whether [`try_take`](Reply::try_take) would return at once with a
@@ -381,12 +382,17 @@ impl<T> Reply<T> {
     /// assert!(reply.is_ready());
     /// ```
     pub fn is_ready(&self) -> bool {
-        self.slot.is_ready()
+        self.end.as_ref().is_some_and(ReaderEnd::is_ready)
     }
 
     /// The blocking wait: `Empty` means the deadline passed.
     fn take(&mut self, deadline: Option<Instant>) -> Result<T, TryTakeError> {
-        self.slot.wait_take(deadline)
+        self.reader().wait_take(deadline)
+    }
+
+    fn reader(&mut self) -> &mut ReaderEnd<T> {
+        // Only `drop` takes the end out.
+        self.end.as_mut().expect("a live reply has its end")
     }
 }
 
@@ -395,7 +401,7 @@ impl<T> Future for Reply<T> {
 
     /// Ready with the value, or with an error as [`Reply::wait`]'s.
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.slot.poll_take(cx.waker()) {
+        match self.get_mut().reader().poll_take(cx.waker()) {
             Ok(value) => Poll::Ready(Ok(value)),
             Err(TryTakeError::Empty) => Poll::Pending,
             Err(TryTakeError::Taken) => Poll::Ready(Err(ReplyError::Taken)),
@@ -408,13 +414,13 @@ impl<T> Drop for Reply<T> {
     /// Ends the wait: drops any value not taken, and returns the slot to
     /// its pool if the writer is done with it (else the writer lets it go).
     fn drop(&mut self) {
-        if !self.slot.release() {
-            // The writer ends last and lets the slot go with its handle.
+        let Some(slot) = self.end.take().and_then(ReaderEnd::release) else {
+            // The writer ends last and frees the slot.
             return;
-        }
+        };
         let mut free = lock(&self.home.free);
         if free.len() < self.home.max_idle {
-            free.push(Arc::clone(&self.slot));
+            free.push(slot);
         }
     }
 }

@@ -1,49 +1,62 @@
 //! One reply slot: a value cell and one atomic word of flags, so that an
-//! answer's way from worker to waiter is a single cache line and no lock.
+//! answer's way from worker to waiter is a single cache line, no lock and
+//! no reference count.
 //!
-//! Two parties use a slot, each once: the **writer** (a `ReplyTo`) fills it
-//! or closes it, and the **reader** (a `Reply`) takes the value and releases
-//! it. Each announces its end with one atomic OR on the word and reads, in
-//! the same step, what the other has done:
+//! Two parties use a slot, each once: the **writer** ([`WriterEnd`]) fills
+//! it or closes it, and the **reader** ([`ReaderEnd`]) takes the value and
+//! releases it. Each announces its end with one atomic step on the word and
+//! reads, in the same step, what the other has done:
 //!
 //! - the writer moves its value into the cell *before* it sets `FILLED`;
 //!   the reader reads the cell only after seeing `FILLED`;
-//! - the reader sets `RELEASED` when it is dropped; a writer that finds it
-//!   set keeps its value (the cell is still its own) and hands it back;
+//! - the writer sets `DONE` once it will not touch the slot again (in the
+//!   same step as `FILLED` unless it has someone to wake first);
+//! - the reader sets `RELEASED` when it ends; a writer that finds it set
+//!   before filling keeps its value (the cell is still its own);
 //! - whichever of the two ends **last** owns the slot: the reader recycles
-//!   it; a writer ending last (its reader gave up) lets it go with its
-//!   handle. So a slot returns to its pool only when both have finished,
-//!   and a late value can never reach the slot's next user.
+//!   it; a writer ending last (its reader gave up) frees it. So a slot
+//!   returns to its pool only when both have finished: a late value, or a
+//!   late wake-up, can never reach the slot's next user.
+//!
+//! The slot lives in an `Arc` that neither end counts: the pair is made
+//! from one `Arc` turned into a pointer, and the party that ends last turns
+//! it back. So the hot path touches no reference count.
 //!
 //! `SLEEPING` and `WAKER` are the slow path: the reader blocked on the
 //! condvar, or a future registered a waker. The writer reads them from the
 //! step that publishes its value, and only then pays for a lock and a
 //! wake-up.
 
-// The one module of the reply path with unsafe code: the value cell.
+// The one module of the reply path with unsafe code: the value cell and the
+// slot's shared ownership.
 #![allow(unsafe_code)]
 
-use std::mem::MaybeUninit;
+use std::mem::{ManuallyDrop, MaybeUninit};
+use std::ptr::NonNull;
 use std::task::Waker;
 use std::time::Instant;
 
 use crate::error::TryTakeError;
-use crate::sync::{AtomicUsize, Condvar, Mutex, Ordering, UnsafeCell, lock, wait_until, yield_now};
+use crate::sync::{
+    Arc, AtomicUsize, Condvar, Mutex, Ordering, UnsafeCell, lock, wait_until, yield_now,
+};
 
 /// The writer put its value in the cell.
 const FILLED: usize = 1;
 /// The writer ended without a value.
 const CLOSED: usize = 1 << 1;
+/// The writer will not touch the slot again.
+const DONE: usize = 1 << 2;
 /// The reader took the value out of the cell.
-const TAKEN: usize = 1 << 2;
-/// The reader has gone.
-const RELEASED: usize = 1 << 3;
+const TAKEN: usize = 1 << 3;
+/// The reader has ended.
+const RELEASED: usize = 1 << 4;
 /// The reader sleeps on `ready`.
-const SLEEPING: usize = 1 << 4;
+const SLEEPING: usize = 1 << 5;
 /// A waker waits in `parked`.
-const WAKER: usize = 1 << 5;
+const WAKER: usize = 1 << 6;
 
-const WRITER_DONE: usize = FILLED | CLOSED;
+const SETTLED: usize = FILLED | CLOSED;
 
 /// Checks a reader makes, busy-waiting, before it sleeps: a reply often
 /// comes within a microsecond, and sleeping costs a wake-up.
@@ -77,56 +90,147 @@ impl<T> Slot<T> {
             ready: Condvar::new(),
         }
     }
+}
 
-    /// The writer's end with a value: delivered, or handed back if the
-    /// reader has gone.
-    pub(super) fn fill(&self, value: T) -> Result<(), T> {
-        self.value.with_mut(|cell| {
+/// Splits a free slot (word 0, cell empty) into its two ends.
+pub(super) fn ends<T>(slot: Arc<Slot<T>>) -> (WriterEnd<T>, ReaderEnd<T>) {
+    // The `Arc` is now owned by the pair, to be taken back by whichever
+    // end finishes last (`into_arc`).
+    let raw = Arc::into_raw(slot).cast_mut();
+    // SAFETY: `Arc::into_raw` never returns null.
+    let slot = unsafe { NonNull::new_unchecked(raw) };
+    (WriterEnd { slot }, ReaderEnd { slot })
+}
+
+/// Takes back the `Arc` a pair was made from.
+///
+/// # Safety
+/// Only the end that finished last may call this, once.
+unsafe fn into_arc<T>(slot: NonNull<Slot<T>>) -> Arc<Slot<T>> {
+    // SAFETY: `slot` came from an `Arc` in `ends`, kept alive since (the
+    // pair owns it), and the caller is the one end entitled to take it back.
+    unsafe { Arc::from_raw(slot.as_ptr()) }
+}
+
+/// The writing end of a slot.
+pub(super) struct WriterEnd<T> {
+    slot: NonNull<Slot<T>>,
+}
+
+/// The reading end of a slot.
+pub(super) struct ReaderEnd<T> {
+    slot: NonNull<Slot<T>>,
+}
+
+// SAFETY: an end is one party's handle; the slot it points to is `Sync` for
+// `T: Send` and kept alive until both ends finish (see `into_arc`).
+unsafe impl<T: Send> Send for WriterEnd<T> {}
+// SAFETY: shared references to an end only read the word.
+unsafe impl<T: Send> Sync for WriterEnd<T> {}
+// SAFETY: as for `WriterEnd`.
+unsafe impl<T: Send> Send for ReaderEnd<T> {}
+// SAFETY: shared references to an end only read the word.
+unsafe impl<T: Send> Sync for ReaderEnd<T> {}
+
+impl<T> WriterEnd<T> {
+    fn slot(&self) -> &Slot<T> {
+        // SAFETY: the slot outlives both ends (the pair owns its `Arc`).
+        unsafe { self.slot.as_ref() }
+    }
+
+    /// Ends with a value: delivered, or handed back if the reader has gone.
+    pub(super) fn fill(self, value: T) -> Result<(), T> {
+        let this = ManuallyDrop::new(self);
+        let slot = this.slot();
+        slot.value.with_mut(|cell| {
             // SAFETY: the cell is the writer's until it sets FILLED below,
             // and empty: a slot starts (and is recycled) empty, and each
             // writer fills it at most once.
             unsafe { (*cell).write(value) };
         });
+        // The common case, in one step: nobody to wake, reader still there.
+        // AcqRel: Release publishes the value; Acquire is for the failure.
+        if slot
+            .word
+            .compare_exchange(0, FILLED | DONE, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            return Ok(());
+        }
         // AcqRel: Release publishes the value with FILLED; Acquire orders
         // the reader's end (RELEASED) before we reclaim the value below.
-        let before = self.word.fetch_or(FILLED, Ordering::AcqRel);
+        let before = slot.word.fetch_or(FILLED, Ordering::AcqRel);
         if before & RELEASED != 0 {
-            let value = self.value.with(|cell| {
+            let value = slot.value.with(|cell| {
                 // SAFETY: the reader released before seeing FILLED, so it
                 // never reads the cell: the value is still ours, read once.
                 unsafe { (*cell).assume_init_read() }
             });
-            // Relaxed: nobody else reaches the slot any more; this only
-            // tells `drop` the cell is empty again.
-            self.word.fetch_and(!FILLED, Ordering::Relaxed);
+            // Relaxed: nobody else reaches the slot; this tells the slot's
+            // drop that the cell is empty again.
+            slot.word.fetch_and(!FILLED, Ordering::Relaxed);
+            // SAFETY: the reader has ended; we are last.
+            drop(unsafe { into_arc(this.slot) });
             return Err(value);
         }
-        self.wake(before);
+        this.finish(before);
         Ok(())
     }
 
-    /// The writer's end without a value.
-    pub(super) fn close(&self) {
+    /// Ends without a value.
+    pub(super) fn close(self) {
+        let this = ManuallyDrop::new(self);
+        this.end_without_value();
+    }
+
+    fn end_without_value(&self) {
+        let slot = self.slot();
         // AcqRel: as in `fill`.
-        let before = self.word.fetch_or(CLOSED, Ordering::AcqRel);
-        if before & RELEASED == 0 {
-            self.wake(before);
+        if slot
+            .word
+            .compare_exchange(0, CLOSED | DONE, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            return;
+        }
+        let before = slot.word.fetch_or(CLOSED, Ordering::AcqRel);
+        if before & RELEASED != 0 {
+            // SAFETY: the reader has ended; we are last.
+            drop(unsafe { into_arc(self.slot) });
+            return;
+        }
+        self.finish(before);
+    }
+
+    /// After settling: wakes the reader as the flags in `before` ask, then
+    /// sets DONE; frees the slot if the reader ended meanwhile.
+    fn finish(&self, before: usize) {
+        let slot = self.slot();
+        slot.wake(before);
+        // AcqRel: Release so that a reader seeing DONE knows we are out;
+        // Acquire so that, seeing RELEASED, we own what the reader left.
+        let before = slot.word.fetch_or(DONE, Ordering::AcqRel);
+        if before & RELEASED != 0 {
+            // SAFETY: the reader ended without seeing DONE; we are last.
+            drop(unsafe { into_arc(self.slot) });
         }
     }
 
-    /// Whether the reader has gone.
+    /// Whether the reader has ended.
     pub(super) fn is_released(&self) -> bool {
         // Relaxed: a hint; `fill` decides with its own atomic step.
-        self.word.load(Ordering::Relaxed) & RELEASED != 0
+        self.slot().word.load(Ordering::Relaxed) & RELEASED != 0
     }
+}
 
-    /// Whether the value (or the close) has arrived and the value was not
-    /// taken yet.
-    pub(super) fn is_ready(&self) -> bool {
-        let word = self.word.load(Ordering::Acquire);
-        word & WRITER_DONE != 0 && word & TAKEN == 0
+impl<T> Drop for WriterEnd<T> {
+    /// A writer dropped without `fill` or `close` closes.
+    fn drop(&mut self) {
+        self.end_without_value();
     }
+}
 
+impl<T> Slot<T> {
     /// Wakes the reader as the flags in `word` ask.
     fn wake(&self, word: usize) {
         if word & (SLEEPING | WAKER) == 0 {
@@ -149,11 +253,26 @@ impl<T> Slot<T> {
             waker.wake();
         }
     }
+}
 
-    /// The reader takes the value if it has arrived.
-    pub(super) fn try_take(&self) -> Result<T, TryTakeError> {
+impl<T> ReaderEnd<T> {
+    fn slot(&self) -> &Slot<T> {
+        // SAFETY: the slot outlives both ends (the pair owns its `Arc`).
+        unsafe { self.slot.as_ref() }
+    }
+
+    /// Whether the value (or the close) has arrived and the value was not
+    /// taken yet.
+    pub(super) fn is_ready(&self) -> bool {
+        let word = self.slot().word.load(Ordering::Acquire);
+        word & SETTLED != 0 && word & TAKEN == 0
+    }
+
+    /// Takes the value if it has arrived.
+    pub(super) fn try_take(&mut self) -> Result<T, TryTakeError> {
+        let slot = self.slot();
         // Acquire: pairs with the Release in `fill`, so the value is seen.
-        let word = self.word.load(Ordering::Acquire);
+        let word = slot.word.load(Ordering::Acquire);
         if word & TAKEN != 0 {
             return Err(TryTakeError::Taken);
         }
@@ -163,32 +282,35 @@ impl<T> Slot<T> {
         if word & FILLED == 0 {
             return Err(TryTakeError::Empty);
         }
-        let value = self.value.with(|cell| {
+        let value = slot.value.with(|cell| {
             // SAFETY: FILLED (seen with Acquire) means the value is written
             // and the writer is done with the cell; TAKEN, set next by this
-            // reader (the only one), makes this read the only one.
+            // reader (the only one, `&mut self`), makes this read the only
+            // one.
             unsafe { (*cell).assume_init_read() }
         });
-        // Relaxed: only this reader reads TAKEN; the writer has finished.
-        self.word.fetch_or(TAKEN, Ordering::Relaxed);
+        // Relaxed: only this reader reads TAKEN, and the slot's owner at the
+        // end sees it through the ends' own atomic steps.
+        slot.word.fetch_or(TAKEN, Ordering::Relaxed);
         Ok(value)
     }
 
     /// Busy-waits a little for the value, then sleeps until it comes or
     /// `deadline` passes (`Empty` then).
-    pub(super) fn wait_take(&self, deadline: Option<Instant>) -> Result<T, TryTakeError> {
+    pub(super) fn wait_take(&mut self, deadline: Option<Instant>) -> Result<T, TryTakeError> {
         self.spin_until_ready();
         loop {
             match self.try_take() {
                 Err(TryTakeError::Empty) => {}
                 done => return done,
             }
-            let parked = lock(&self.parked);
+            let slot = self.slot();
+            let parked = lock(&slot.parked);
             // AcqRel: Acquire to see a value published meanwhile; Release so
             // that a writer seeing SLEEPING takes the lock after us.
-            let before = self.word.fetch_or(SLEEPING, Ordering::AcqRel);
-            let timed_out = if before & WRITER_DONE == 0 {
-                let (parked, timed_out) = wait_until(&self.ready, parked, deadline);
+            let before = slot.word.fetch_or(SLEEPING, Ordering::AcqRel);
+            let timed_out = if before & SETTLED == 0 {
+                let (parked, timed_out) = wait_until(&slot.ready, parked, deadline);
                 drop(parked);
                 timed_out
             } else {
@@ -196,28 +318,28 @@ impl<T> Slot<T> {
                 false
             };
             // Relaxed: only this reader sets or reads it.
-            self.word.fetch_and(!SLEEPING, Ordering::Relaxed);
+            slot.word.fetch_and(!SLEEPING, Ordering::Relaxed);
             if timed_out {
                 return self.try_take();
             }
         }
     }
 
-    /// The reader takes the value, or registers `waker` to be woken when it
-    /// comes.
-    pub(super) fn poll_take(&self, waker: &Waker) -> Result<T, TryTakeError> {
+    /// Takes the value, or registers `waker` to be woken when it comes.
+    pub(super) fn poll_take(&mut self, waker: &Waker) -> Result<T, TryTakeError> {
         match self.try_take() {
             Err(TryTakeError::Empty) => {}
             done => return done,
         }
-        let mut parked = lock(&self.parked);
+        let slot = self.slot();
+        let mut parked = lock(&slot.parked);
         if !parked.as_ref().is_some_and(|w| w.will_wake(waker)) {
             *parked = Some(waker.clone());
         }
         // AcqRel: as in `wait_take`, for WAKER.
-        let before = self.word.fetch_or(WAKER, Ordering::AcqRel);
+        let before = slot.word.fetch_or(WAKER, Ordering::AcqRel);
         drop(parked);
-        if before & WRITER_DONE == 0 {
+        if before & SETTLED == 0 {
             return Err(TryTakeError::Empty);
         }
         self.try_take()
@@ -227,9 +349,10 @@ impl<T> Slot<T> {
         if cfg!(loom) {
             return;
         }
+        let slot = self.slot();
         for round in 0..SPINS + YIELDS {
             // Relaxed: a hint; `try_take` re-reads with Acquire.
-            if self.word.load(Ordering::Relaxed) & WRITER_DONE != 0 {
+            if slot.word.load(Ordering::Relaxed) & SETTLED != 0 {
                 return;
             }
             if round < SPINS {
@@ -240,37 +363,62 @@ impl<T> Slot<T> {
         }
     }
 
-    /// The reader's end. Returns whether the writer had finished: then the
-    /// slot is empty again and the caller may recycle it; otherwise the
-    /// writer, ending last, hands back its value and lets the slot go.
-    pub(super) fn release(&self) -> bool {
-        // AcqRel: Acquire to own a filled value; Release so that a writer
-        // seeing RELEASED knows we will not read the cell.
-        let before = self.word.fetch_or(RELEASED, Ordering::AcqRel);
-        if before & WRITER_DONE == 0 {
-            return false;
+    /// Ends the reading. Returns the slot, empty again, if the writer had
+    /// finished, for the caller to recycle; otherwise the writer, ending
+    /// last, frees it.
+    pub(super) fn release(self) -> Option<Arc<Slot<T>>> {
+        ManuallyDrop::new(self).end()
+    }
+
+    /// The reader's one end: `release`, or the drop of an end not released.
+    fn end(&self) -> Option<Arc<Slot<T>>> {
+        let slot = self.slot();
+        // A writer that has settled but is still waking us is a few
+        // instructions from DONE: wait for it, so that the slot comes back
+        // to us for recycling rather than being freed by the writer.
+        // Relaxed: a hint; the OR below decides.
+        loop {
+            let word = slot.word.load(Ordering::Relaxed);
+            if word & SETTLED == 0 || word & DONE != 0 {
+                break;
+            }
+            yield_now();
+        }
+        // AcqRel: Acquire to own what the writer left; Release so that a
+        // writer seeing RELEASED knows we will not touch the slot again.
+        let before = slot.word.fetch_or(RELEASED, Ordering::AcqRel);
+        if before & DONE == 0 {
+            return None;
         }
         if before & (FILLED | TAKEN) == FILLED {
-            self.value.with_mut(|cell| {
+            slot.value.with_mut(|cell| {
                 // SAFETY: filled, not taken, and both parties have ended:
                 // nobody else reaches the cell.
                 unsafe { (*cell).assume_init_drop() };
             });
         }
         if before & WAKER != 0 {
-            let waker = lock(&self.parked).take();
+            let waker = lock(&slot.parked).take();
             drop(waker);
         }
         // Relaxed: the slot's next users receive it through the pool's lock.
-        self.word.store(0, Ordering::Relaxed);
-        true
+        slot.word.store(0, Ordering::Relaxed);
+        // SAFETY: the writer was DONE; we are last.
+        Some(unsafe { into_arc(self.slot) })
+    }
+}
+
+impl<T> Drop for ReaderEnd<T> {
+    /// A reader dropped without `release` releases and lets the slot go.
+    fn drop(&mut self) {
+        drop(self.end());
     }
 }
 
 impl<T> Drop for Slot<T> {
     fn drop(&mut self) {
-        // Both parties' ends leave the cell empty; should a value be left
-        // all the same, it is dropped with the slot, not leaked.
+        // A writer ending last after its reader released a filled slot
+        // without taking the value leaves it here.
         if self.word.load(Ordering::Acquire) & (FILLED | TAKEN) == FILLED {
             self.value.with_mut(|cell| {
                 // SAFETY: `&mut self`: nobody else holds the slot; filled and
