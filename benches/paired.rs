@@ -10,6 +10,11 @@
 //! - `word_count_64mb`: its word count (same corpus, same std `HashMap`);
 //!   "rayon's best" is whichever of rayon's two ways has the lower median
 //!   in the run.
+//! - `round_trip_20k`, `batch_100k`: the two measures of `--bench assign`:
+//!   20,000 round trips of a tiny job on a 1-worker pool (a fresh `Ticket`
+//!   each) against crossbeam-channel with a reused reply channel, and
+//!   100,000 tickets on 2 workers then waiting for all, against crossbeam
+//!   with a fresh reply channel per job.
 //!
 //! `cargo bench --bench paired` (a few minutes; `-- 5` for 5 rounds).
 
@@ -42,6 +47,8 @@ fn main() {
         .build()
         .expect("a rayon pool");
     println!("{rounds} rounds on {cores} cores; ratios are baseline time / soop time");
+
+    assign_contests(rounds);
 
     let squares: Vec<u64> = (0..32u64 << 20).collect();
     let square = |x: u64| x.wrapping_mul(x);
@@ -84,6 +91,81 @@ fn main() {
         2
     };
     report_ratio("rayon's best", &times[0], &times[best]);
+}
+
+fn assign_contests(rounds: usize) {
+    const TRIPS: u64 = 20_000;
+    let pool = soop_assign::Pool::builder()
+        .workers(1)
+        .build(soop_assign::from_fn(|n: u64| Ok::<_, String>(n + 1)))
+        .expect("an assign pool");
+    let (requests, inbox) = crossbeam_channel::bounded::<u64>(1024);
+    let (replies, answers) = crossbeam_channel::bounded::<u64>(1);
+    let echo = std::thread::spawn(move || {
+        for n in inbox {
+            let _ = replies.send(n + 1);
+        }
+    });
+    contest(
+        "round_trip_20k",
+        rounds,
+        &[
+            ("soop", &|| {
+                (0..TRIPS).fold(0, |_, n| pool.assign(n).unwrap().wait().unwrap())
+            }),
+            ("crossbeam", &|| {
+                (0..TRIPS).fold(0, |_, n| {
+                    requests.send(n).unwrap();
+                    answers.recv().unwrap()
+                })
+            }),
+        ],
+    );
+    drop(requests);
+    echo.join().unwrap();
+
+    const BATCH: u64 = 100_000;
+    let pool = soop_assign::Pool::builder()
+        .workers(2)
+        .mailbox_capacity(BATCH as usize)
+        .build(soop_assign::from_fn(|n: u64| Ok::<_, String>(n + 1)))
+        .expect("an assign pool");
+    type Request = (u64, crossbeam_channel::Sender<u64>);
+    let (requests, inbox) = crossbeam_channel::bounded::<Request>(BATCH as usize);
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let inbox = inbox.clone();
+            std::thread::spawn(move || {
+                for (n, reply) in inbox {
+                    let _ = reply.send(n + 1);
+                }
+            })
+        })
+        .collect();
+    contest(
+        "batch_100k",
+        rounds,
+        &[
+            ("soop", &|| {
+                let tickets: Vec<_> = (0..BATCH).map(|n| pool.assign(n).unwrap()).collect();
+                tickets.into_iter().map(|t| t.wait().unwrap()).sum()
+            }),
+            ("crossbeam", &|| {
+                let answers: Vec<_> = (0..BATCH)
+                    .map(|n| {
+                        let (reply, answer) = crossbeam_channel::bounded(1);
+                        requests.send((n, reply)).unwrap();
+                        answer
+                    })
+                    .collect();
+                answers.into_iter().map(|a| a.recv().unwrap()).sum()
+            }),
+        ],
+    );
+    drop(requests);
+    for worker in workers {
+        worker.join().unwrap();
+    }
 }
 
 fn xorshift64(mut x: u64) -> u64 {

@@ -13,6 +13,9 @@ use crate::error::{AssignError, AssignTimeoutError, TryAssignError};
 use crate::restart::{Backoff, Intensity, Policy};
 use crate::ticket::Ticket;
 
+/// Reply slots a pool keeps idle at least, beyond its mailbox's capacity.
+const MIN_IDLE_SLOTS: usize = 4096;
+
 /// The ticket type of a pool of `W` workers.
 ///
 /// ```
@@ -696,10 +699,13 @@ impl Builder {
         W: Worker,
         F: Fn() -> W + Send + Sync + 'static,
     {
+        let core = self.core.build(factory)?;
+        // Enough idle slots for a full mailbox of waiting tickets, so that a
+        // burst as large as the mailbox allocates no slot the second time.
+        let idle_slots = core.mailbox_capacity().max(MIN_IDLE_SLOTS);
         Ok(Pool {
-            core: self.core.build(factory)?,
-            // Enough idle slots for a full mailbox of waiting tickets.
-            slots: ReplySlots::new(4096),
+            core,
+            slots: ReplySlots::new(idle_slots),
         })
     }
 }

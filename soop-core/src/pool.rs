@@ -383,6 +383,19 @@ impl<W: Worker> Pool<W> {
         lock(&self.crew.staffing).wanted
     }
 
+    /// How many queued inputs the mailbox holds before submitters block
+    /// (set by [`Builder::mailbox_capacity`](crate::Builder::mailbox_capacity)).
+    ///
+    /// ```
+    /// use soop_core::{Pool, from_fn};
+    ///
+    /// let pool = Pool::builder().mailbox_capacity(64).build(from_fn(|n: u8| Ok::<_, String>(n))).unwrap();
+    /// assert_eq!(pool.mailbox_capacity(), 64);
+    /// ```
+    pub fn mailbox_capacity(&self) -> usize {
+        self.crew.mailbox.capacity()
+    }
+
     /// A snapshot: each worker's state and counts, and the mailbox depth.
     ///
     /// ```
