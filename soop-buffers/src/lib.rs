@@ -1,10 +1,14 @@
-//! soop-buffers: recycled slabs, and channels that move them.
+//! soop-buffers: recycled slabs, channels that move them, a mailbox for
+//! single jobs, and recycled reply slots.
 //!
 //! Steady-state traffic in soop allocates nothing: items travel in **slabs**
 //! (fixed-capacity batches whose allocation is reused), handed out by a
 //! [`SlabPool`] and returned when dropped. Channels from the
-//! [`BufferChannels`] factory ship whole slabs between threads, and
-//! [`ReplySlots`] recycle the one-shot slots that carry replies.
+//! [`BufferChannels`] factory ship whole slabs between threads (streams:
+//! the pipeline's links). A [`Mailbox`] hands single items over through a
+//! lock-free ring allocated once (jobs: a pool's mailbox), and
+//! [`ReplySlots`] recycle the one-shot slots that carry replies, without a
+//! lock on the way from worker to waiter.
 //!
 //! ```
 //! let (mut tx, rx) = soop_buffers::bounded::<u64>(8, 256).unwrap(); // 8 slabs of 256
