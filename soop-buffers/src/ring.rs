@@ -62,6 +62,9 @@ pub(crate) struct Ring<T> {
     tail: CacheLine<AtomicUsize>,
 }
 
+/// A cache line each, so that a sender filling one cell does not take the
+/// line from under a receiver reading its neighbour.
+#[repr(align(64))]
 struct Cell<T> {
     stamp: AtomicUsize,
     item: UnsafeCell<MaybeUninit<T>>,

@@ -15,7 +15,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use crate::error::{ReplyError, TryTakeError, WaitTimeoutError};
-use crate::sync::{Arc, AtomicU64, Mutex, Ordering, lock};
+use crate::sync::{Arc, Mutex, lock};
 use slot::{ReaderEnd, Slot, WriterEnd};
 
 /// A pool of recycled reply slots. Cloning it gives another handle to the
@@ -65,11 +65,16 @@ pub struct ReplyStats {
 }
 
 struct SlotsShared<T> {
-    free: Mutex<Vec<Arc<Slot<T>>>>,
+    free: Mutex<FreeSlots<T>>,
     max_idle: usize,
-    // Relaxed, both: reported counters; nothing is published through them.
-    allocated: AtomicU64,
-    reused: AtomicU64,
+}
+
+/// The idle slots, and the counters kept beside them under the same lock
+/// (which `pair` takes anyway).
+struct FreeSlots<T> {
+    slots: Vec<Arc<Slot<T>>>,
+    allocated: u64,
+    reused: u64,
 }
 
 /// What became of a value given to [`ReplyTo::complete`].
@@ -104,10 +109,12 @@ impl<T> ReplySlots<T> {
     pub fn new(max_idle: usize) -> Self {
         ReplySlots {
             shared: Arc::new(SlotsShared {
-                free: Mutex::new(Vec::with_capacity(max_idle.min(1024))),
+                free: Mutex::new(FreeSlots {
+                    slots: Vec::with_capacity(max_idle.min(1024)),
+                    allocated: 0,
+                    reused: 0,
+                }),
                 max_idle,
-                allocated: AtomicU64::new(0),
-                reused: AtomicU64::new(0),
             }),
         }
     }
@@ -126,17 +133,16 @@ impl<T> ReplySlots<T> {
     /// worker.join().unwrap();
     /// ```
     pub fn pair(&self) -> (ReplyTo<T>, Reply<T>) {
-        let recycled = lock(&self.shared.free).pop();
-        let slot = match recycled {
-            Some(slot) => {
-                self.shared.reused.fetch_add(1, Ordering::Relaxed);
-                slot
+        let recycled = {
+            let mut free = lock(&self.shared.free);
+            let recycled = free.slots.pop();
+            match recycled {
+                Some(_) => free.reused += 1,
+                None => free.allocated += 1,
             }
-            None => {
-                self.shared.allocated.fetch_add(1, Ordering::Relaxed);
-                Arc::new(Slot::new())
-            }
+            recycled
         };
+        let slot = recycled.unwrap_or_else(|| Arc::new(Slot::new()));
         let (writer, reader) = slot::ends(slot);
         let reply_to = ReplyTo { end: Some(writer) };
         let reply = Reply {
@@ -157,10 +163,11 @@ impl<T> ReplySlots<T> {
     /// assert_eq!((slots.stats().allocated, slots.stats().idle), (3, 3));
     /// ```
     pub fn stats(&self) -> ReplyStats {
+        let free = lock(&self.shared.free);
         ReplyStats {
-            allocated: self.shared.allocated.load(Ordering::Relaxed),
-            reused: self.shared.reused.load(Ordering::Relaxed),
-            idle: lock(&self.shared.free).len(),
+            allocated: free.allocated,
+            reused: free.reused,
+            idle: free.slots.len(),
         }
     }
 }
@@ -419,8 +426,8 @@ impl<T> Drop for Reply<T> {
             return;
         };
         let mut free = lock(&self.home.free);
-        if free.len() < self.home.max_idle {
-            free.push(slot);
+        if free.slots.len() < self.home.max_idle {
+            free.slots.push(slot);
         }
     }
 }

@@ -290,8 +290,13 @@ impl<T> ReaderEnd<T> {
             unsafe { (*cell).assume_init_read() }
         });
         // Relaxed: only this reader reads TAKEN, and the slot's owner at the
-        // end sees it through the ends' own atomic steps.
-        slot.word.fetch_or(TAKEN, Ordering::Relaxed);
+        // end sees it through the ends' own atomic steps. Once the writer is
+        // DONE nobody else writes the word, so a plain store does.
+        if word & DONE != 0 {
+            slot.word.store(word | TAKEN, Ordering::Relaxed);
+        } else {
+            slot.word.fetch_or(TAKEN, Ordering::Relaxed);
+        }
         Ok(value)
     }
 
@@ -373,23 +378,30 @@ impl<T> ReaderEnd<T> {
     /// The reader's one end: `release`, or the drop of an end not released.
     fn end(&self) -> Option<Arc<Slot<T>>> {
         let slot = self.slot();
-        // A writer that has settled but is still waking us is a few
-        // instructions from DONE: wait for it, so that the slot comes back
-        // to us for recycling rather than being freed by the writer.
-        // Relaxed: a hint; the OR below decides.
-        loop {
-            let word = slot.word.load(Ordering::Relaxed);
+        let word = loop {
+            // Acquire: to own what a DONE writer left.
+            let word = slot.word.load(Ordering::Acquire);
             if word & SETTLED == 0 || word & DONE != 0 {
-                break;
+                break word;
             }
+            // A writer that has settled but is still waking us is a few
+            // instructions from DONE: wait for it, so that the slot comes
+            // back to us for recycling rather than being freed by the writer.
             yield_now();
-        }
-        // AcqRel: Acquire to own what the writer left; Release so that a
-        // writer seeing RELEASED knows we will not touch the slot again.
-        let before = slot.word.fetch_or(RELEASED, Ordering::AcqRel);
-        if before & DONE == 0 {
-            return None;
-        }
+        };
+        let before = if word & DONE != 0 {
+            // The writer is out and nobody else writes the word: no need to
+            // announce the end with an atomic step.
+            word
+        } else {
+            // AcqRel: Acquire to own what the writer left; Release so that
+            // a writer seeing RELEASED knows we will not touch the slot.
+            let before = slot.word.fetch_or(RELEASED, Ordering::AcqRel);
+            if before & DONE == 0 {
+                return None;
+            }
+            before
+        };
         if before & (FILLED | TAKEN) == FILLED {
             slot.value.with_mut(|cell| {
                 // SAFETY: filled, not taken, and both parties have ended:
