@@ -2,9 +2,10 @@
 //!
 //! A [`ReplySlots`] pool hands out pairs: a [`ReplyTo`] for the side that
 //! answers and a [`Reply`] for the side that waits. A slot goes back to its
-//! pool only once both sides are done with it: a value written late, for a
-//! `Reply` already dropped, comes back as [`Completion::Abandoned`], and the
-//! slot's next user can never see it. The answer travels without a lock:
+//! pool only once both sides are done with it (when the `Reply` is dropped
+//! first, the `ReplyTo` frees the slot as it ends): a value written late,
+//! for a `Reply` already dropped, comes back as [`Completion::Abandoned`],
+//! and no other `Reply` can ever see it. The answer travels without a lock:
 //! see `slot.rs` beside this file.
 
 mod slot;
@@ -216,7 +217,7 @@ impl<T> ReplyTo<T> {
     /// let slots = ReplySlots::new(4);
     /// let (reply_to, reply) = slots.pair();
     /// drop(reply); // nobody waits any more
-    /// let (_next_to, next) = slots.pair(); // the slot's next user
+    /// let (_next_to, next) = slots.pair(); // a later pair: never the abandoned slot
     /// assert_eq!(reply_to.complete("late"), Completion::Abandoned("late"));
     /// assert!(!next.is_ready()); // the late value never reached it
     /// ```
