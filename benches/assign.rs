@@ -18,6 +18,9 @@ use std::thread;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "support/echo.rs"]
+mod echo;
 use soop_assign::{Pool, from_fn};
 
 fn round_trip(c: &mut Criterion) {
@@ -34,37 +37,19 @@ fn round_trip(c: &mut Criterion) {
         black_box(n);
     });
     group.bench_function("crossbeam_fresh_reply", |b| {
-        let (requests, inbox) =
-            crossbeam_channel::bounded::<(u64, crossbeam_channel::Sender<u64>)>(1024);
-        let worker = thread::spawn(move || {
-            for (n, reply) in inbox {
-                let _ = reply.send(n + 1);
-            }
-        });
+        let service = echo::fresh_replies(1, 1024);
         let mut n = 0u64;
         b.iter(|| {
-            let (reply, answer) = crossbeam_channel::bounded(1);
-            requests.send((n, reply)).unwrap();
-            n = answer.recv().unwrap();
+            n = echo::fresh_round_trip(&service, n);
         });
-        drop(requests);
-        worker.join().unwrap();
     });
     group.bench_function("crossbeam_reused_reply", |b| {
-        let (requests, inbox) = crossbeam_channel::bounded::<u64>(1024);
-        let (replies, answers) = crossbeam_channel::bounded::<u64>(1);
-        let worker = thread::spawn(move || {
-            for n in inbox {
-                let _ = replies.send(n + 1);
-            }
-        });
+        let (service, answers) = echo::reused_reply(1024);
         let mut n = 0u64;
         b.iter(|| {
-            requests.send(n).unwrap();
+            service.send(n);
             n = answers.recv().unwrap();
         });
-        drop(requests);
-        worker.join().unwrap();
     });
     group.bench_function("std_mpsc", |b| {
         let (requests, inbox) = mpsc::sync_channel::<u64>(1024);
@@ -119,33 +104,8 @@ fn batch(c: &mut Criterion) {
         });
     });
     group.bench_function("crossbeam_fresh_replies", |b| {
-        let (requests, inbox) =
-            crossbeam_channel::bounded::<(u64, crossbeam_channel::Sender<u64>)>(BATCH as usize);
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                let inbox = inbox.clone();
-                thread::spawn(move || {
-                    for (n, reply) in inbox {
-                        let _ = reply.send(n + 1);
-                    }
-                })
-            })
-            .collect();
-        b.iter(|| {
-            let answers: Vec<_> = (0..BATCH)
-                .map(|n| {
-                    let (reply, answer) = crossbeam_channel::bounded(1);
-                    requests.send((n, reply)).unwrap();
-                    answer
-                })
-                .collect();
-            let sum: u64 = answers.into_iter().map(|a| a.recv().unwrap()).sum();
-            black_box(sum);
-        });
-        drop(requests);
-        for w in workers {
-            w.join().unwrap();
-        }
+        let service = echo::fresh_replies(2, BATCH as usize);
+        b.iter(|| black_box(echo::fresh_batch(&service, BATCH)));
     });
     group.finish();
 }

@@ -20,6 +20,8 @@
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/echo.rs"]
+mod echo;
 #[path = "support/word_count.rs"]
 mod word_count;
 
@@ -99,13 +101,7 @@ fn assign_contests(rounds: usize) {
         .workers(1)
         .build(soop_assign::from_fn(|n: u64| Ok::<_, String>(n + 1)))
         .expect("an assign pool");
-    let (requests, inbox) = crossbeam_channel::bounded::<u64>(1024);
-    let (replies, answers) = crossbeam_channel::bounded::<u64>(1);
-    let echo = std::thread::spawn(move || {
-        for n in inbox {
-            let _ = replies.send(n + 1);
-        }
-    });
+    let (service, answers) = echo::reused_reply(1024);
     contest(
         "round_trip_20k",
         rounds,
@@ -115,14 +111,13 @@ fn assign_contests(rounds: usize) {
             }),
             ("crossbeam", &|| {
                 (0..TRIPS).fold(0, |_, n| {
-                    requests.send(n).unwrap();
+                    service.send(n);
                     answers.recv().unwrap()
                 })
             }),
         ],
     );
-    drop(requests);
-    echo.join().unwrap();
+    drop(service);
 
     const BATCH: u64 = 100_000;
     let pool = soop_assign::Pool::builder()
@@ -130,18 +125,7 @@ fn assign_contests(rounds: usize) {
         .mailbox_capacity(BATCH as usize)
         .build(soop_assign::from_fn(|n: u64| Ok::<_, String>(n + 1)))
         .expect("an assign pool");
-    type Request = (u64, crossbeam_channel::Sender<u64>);
-    let (requests, inbox) = crossbeam_channel::bounded::<Request>(BATCH as usize);
-    let workers: Vec<_> = (0..2)
-        .map(|_| {
-            let inbox = inbox.clone();
-            std::thread::spawn(move || {
-                for (n, reply) in inbox {
-                    let _ = reply.send(n + 1);
-                }
-            })
-        })
-        .collect();
+    let service = echo::fresh_replies(2, BATCH as usize);
     contest(
         "batch_100k",
         rounds,
@@ -150,22 +134,9 @@ fn assign_contests(rounds: usize) {
                 let tickets: Vec<_> = (0..BATCH).map(|n| pool.assign(n).unwrap()).collect();
                 tickets.into_iter().map(|t| t.wait().unwrap()).sum()
             }),
-            ("crossbeam", &|| {
-                let answers: Vec<_> = (0..BATCH)
-                    .map(|n| {
-                        let (reply, answer) = crossbeam_channel::bounded(1);
-                        requests.send((n, reply)).unwrap();
-                        answer
-                    })
-                    .collect();
-                answers.into_iter().map(|a| a.recv().unwrap()).sum()
-            }),
+            ("crossbeam", &|| echo::fresh_batch(&service, BATCH)),
         ],
     );
-    drop(requests);
-    for worker in workers {
-        worker.join().unwrap();
-    }
 }
 
 fn xorshift64(mut x: u64) -> u64 {
