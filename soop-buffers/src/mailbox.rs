@@ -416,7 +416,7 @@ impl<T> Refused<T> {
 }
 
 impl<T> Shared<T> {
-    fn send(&self, mut item: T, wait: Wait) -> Result<(), Refused<T>> {
+    fn send(&self, mut item: T, mut wait: Wait) -> Result<(), Refused<T>> {
         loop {
             match self.ring.push(item) {
                 Ok(receiver_asleep) => {
@@ -450,21 +450,13 @@ impl<T> Shared<T> {
             }
             drop(asleep);
             if timed_out {
-                return match self.ring.push(item) {
-                    Ok(receiver_asleep) => {
-                        if receiver_asleep {
-                            self.wake_receiver();
-                        }
-                        Ok(())
-                    }
-                    Err(Refused::Full(item)) => Err(Refused::Full(item)),
-                    Err(closed) => Err(closed),
-                };
+                // One last try, then give up.
+                wait = Wait::Never;
             }
         }
     }
 
-    fn recv(&self, wait: Wait) -> Result<T, Ended> {
+    fn recv(&self, mut wait: Wait) -> Result<T, Ended> {
         if let Popped::Item(item, sender_asleep) = self.ring.pop_ready() {
             return Ok(self.received(item, sender_asleep));
         }
@@ -502,11 +494,8 @@ impl<T> Shared<T> {
             }
             drop(asleep);
             if timed_out {
-                return match self.ring.pop() {
-                    Popped::Item(item, sender_asleep) => Ok(self.received(item, sender_asleep)),
-                    Popped::Drained => Err(Ended::Drained),
-                    Popped::Empty => Err(Ended::NotNow),
-                };
+                // One last look, then give up.
+                wait = Wait::Never;
             }
         }
     }
