@@ -75,6 +75,23 @@ struct Asleep {
     senders: usize,
 }
 
+impl Asleep {
+    fn count(&mut self, side: Side) -> &mut usize {
+        match side {
+            Side::Receivers => &mut self.receivers,
+            Side::Senders => &mut self.senders,
+        }
+    }
+}
+
+/// The two sides that may sleep: receivers on an empty mailbox, senders on
+/// a full one.
+#[derive(Clone, Copy)]
+enum Side {
+    Receivers,
+    Senders,
+}
+
 impl<T> Mailbox<T> {
     /// A mailbox holding at most `capacity` items, whose idle receivers spin
     /// [`DEFAULT_SPIN_ROUNDS`] before they sleep.
@@ -421,7 +438,7 @@ impl<T> Shared<T> {
             match self.ring.push(item) {
                 Ok(receiver_asleep) => {
                     if receiver_asleep {
-                        self.wake_receiver();
+                        self.wake(Side::Receivers);
                     }
                     return Ok(());
                 }
@@ -432,24 +449,7 @@ impl<T> Shared<T> {
                 Wait::Never => return Err(Refused::Full(item)),
                 Wait::Until(deadline) => deadline,
             };
-            let mut asleep = lock(&self.asleep);
-            if self.ring.sender_sleeps() > 0 {
-                // Room, or a receiver a few instructions from freeing it.
-                drop(asleep);
-                yield_now();
-                continue;
-            }
-            asleep.senders += 1;
-            let timed_out;
-            (asleep, timed_out) = wait_until(&self.not_full, asleep, deadline);
-            asleep.senders -= 1;
-            if asleep.senders > 0 && self.ring.sender_sleeps() > 1 {
-                // The mark is ours to renew for those still asleep; and
-                // there is room for one of them too.
-                self.not_full.notify_one();
-            }
-            drop(asleep);
-            if timed_out {
+            if self.sleep(Side::Senders, deadline) {
                 // One last try, then give up.
                 wait = Wait::Never;
             }
@@ -477,47 +477,68 @@ impl<T> Shared<T> {
                 Wait::Never => return Err(Ended::NotNow),
                 Wait::Until(deadline) => deadline,
             };
-            let mut asleep = lock(&self.asleep);
-            if self.ring.receiver_sleeps() > 0 {
-                // An item (or the close) came meanwhile: take it.
-                drop(asleep);
-                continue;
-            }
-            asleep.receivers += 1;
-            let timed_out;
-            (asleep, timed_out) = wait_until(&self.not_empty, asleep, deadline);
-            asleep.receivers -= 1;
-            if asleep.receivers > 0 && self.ring.receiver_sleeps() > 1 {
-                // The mark is ours to renew for those still asleep; and
-                // there is an item for one of them beside ours.
-                self.not_empty.notify_one();
-            }
-            drop(asleep);
-            if timed_out {
+            if self.sleep(Side::Receivers, deadline) {
                 // One last look, then give up.
                 wait = Wait::Never;
             }
         }
     }
 
+    /// Sleeps among `side` until woken or `deadline`; returns whether the
+    /// deadline passed. Returns at once when the ring changed since the
+    /// caller looked, for it to look again.
+    fn sleep(&self, side: Side, deadline: Option<Instant>) -> bool {
+        let mut asleep = lock(&self.asleep);
+        if self.mark_asleep(side) > 0 {
+            // Work came meanwhile (or is a few instructions from coming: a
+            // sender still writing its item, a receiver freeing its cell).
+            drop(asleep);
+            yield_now();
+            return false;
+        }
+        *asleep.count(side) += 1;
+        let timed_out;
+        (asleep, timed_out) = wait_until(self.condvar(side), asleep, deadline);
+        *asleep.count(side) -= 1;
+        if *asleep.count(side) > 0 && self.mark_asleep(side) > 1 {
+            // The mark is ours to renew for those still asleep; and there is
+            // work for one of them beside ours.
+            self.condvar(side).notify_one();
+        }
+        timed_out
+    }
+
+    /// Sets `side`'s sleep mark in the ring; returns the work waiting for
+    /// that side (items for receivers, room for senders).
+    fn mark_asleep(&self, side: Side) -> usize {
+        match side {
+            Side::Receivers => self.ring.receiver_sleeps(),
+            Side::Senders => self.ring.sender_sleeps(),
+        }
+    }
+
+    fn condvar(&self, side: Side) -> &Condvar {
+        match side {
+            Side::Receivers => &self.not_empty,
+            Side::Senders => &self.not_full,
+        }
+    }
+
     /// A place was freed: wake a sender if one may be waiting for room.
     fn received(&self, item: T, sender_asleep: bool) -> T {
         if sender_asleep {
-            let asleep = lock(&self.asleep);
-            if asleep.senders > 0 {
-                self.not_full.notify_one();
-            }
+            self.wake(Side::Senders);
         }
         item
     }
 
-    /// An item came: wake a receiver. Through the lock, which a receiver
-    /// holds from setting its mark until it sleeps, so the notification
-    /// cannot fall between the two.
-    fn wake_receiver(&self) {
-        let asleep = lock(&self.asleep);
-        if asleep.receivers > 0 {
-            self.not_empty.notify_one();
+    /// Wakes one of `side`, if any sleeps. Through the lock, which a
+    /// sleeper holds from setting its mark until it sleeps, so the
+    /// notification cannot fall between the two.
+    fn wake(&self, side: Side) {
+        let mut asleep = lock(&self.asleep);
+        if *asleep.count(side) > 0 {
+            self.condvar(side).notify_one();
         }
     }
 
