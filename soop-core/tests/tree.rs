@@ -90,6 +90,23 @@ fn restarts(tree: &Supervisor) -> Vec<u32> {
         .collect()
 }
 
+/// Starts `root` with logged children `a` and `b` around `middle`, stops
+/// it, checks that `b` then `a` stopped (in reverse, past whatever `middle`
+/// did), and returns what the observer saw.
+fn stop_around(log: &Log, middle: Child) -> Vec<Event> {
+    let (trigger, recorder) = (Trigger::default(), Recorder::default());
+    let tree = Supervisor::builder("root")
+        .observer(recorder.clone())
+        .child(logged("a", log, &trigger))
+        .child(middle)
+        .child(logged("b", log, &trigger))
+        .start()
+        .unwrap();
+    tree.stop();
+    assert_eq!(log.lines()[2..], lines(&["stop b", "stop a"]));
+    recorder.events()
+}
+
 fn lines(lines: &[&str]) -> Vec<String> {
     lines.iter().map(|l| l.to_string()).collect()
 }
@@ -234,7 +251,7 @@ fn escalation_climbs_two_levels_and_the_root_reports_the_path() {
 #[test]
 fn a_child_that_ignores_stop_is_reported_and_the_rest_still_stop() {
     within_a_minute(|| {
-        let (log, trigger, recorder) = (Log::default(), Trigger::default(), Recorder::default());
+        let log = Log::default();
         let (release, released) = mpsc::channel::<()>();
         let released = Arc::new(Mutex::new(released));
         let stuck_log = log.clone();
@@ -251,16 +268,8 @@ fn a_child_that_ignores_stop_is_reported_and_the_rest_still_stop() {
             })
         })
         .shutdown(Duration::from_millis(50));
-        let tree = Supervisor::builder("root")
-            .observer(recorder.clone())
-            .child(logged("a", &log, &trigger))
-            .child(stuck)
-            .child(logged("b", &log, &trigger))
-            .start()
-            .unwrap();
-        tree.stop();
-        assert_eq!(log.lines()[2..], lines(&["stop b", "stop a"]));
-        assert!(recorder.events().iter().any(|e| matches!(
+        let events = stop_around(&log, stuck);
+        assert!(events.iter().any(|e| matches!(
             e,
             Event::ChildStopTimedOut { path, waited }
                 if &**path == "root/stuck" && *waited == Duration::from_millis(50)
@@ -507,21 +516,12 @@ impl soop_core::supervisor::Supervised for Clumsy {
 fn a_child_whose_stop_panics_is_reported_and_the_rest_still_stop() {
     common::quiet_panics();
     within_a_minute(|| {
-        let (log, trigger, recorder) = (Log::default(), Trigger::default(), Recorder::default());
         let (clumsy, _) = Child::pool("clumsy", |b| {
             let echo: fn(u8) -> Result<u8, String> = Ok;
             b.workers(1).build(from_fn(echo)).map(Clumsy)
         });
-        let tree = Supervisor::builder("root")
-            .observer(recorder.clone())
-            .child(logged("a", &log, &trigger))
-            .child(clumsy)
-            .child(logged("b", &log, &trigger))
-            .start()
-            .unwrap();
-        tree.stop();
-        assert_eq!(log.lines()[2..], lines(&["stop b", "stop a"]));
-        assert!(recorder.events().iter().any(|e| matches!(
+        let events = stop_around(&Log::default(), clumsy);
+        assert!(events.iter().any(|e| matches!(
             e,
             Event::ChildStopped { path, reason: StopReason::Failed(m) }
                 if &**path == "root/clumsy" && m.contains("clumsy stop")
