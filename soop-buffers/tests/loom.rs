@@ -1,7 +1,7 @@
 //! loom models of the hand-synchronised parts: the slab free list, the
 //! channel's wait/wake handshake (both directions, and on close), the
 //! mailbox's lock-free ring and its sleepers, and the reply slot's
-//! lock-free handoff, its recycling and its waker. Run with
+//! lock-free handoff, its recycling, its free list and its waker. Run with
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p soop-buffers --test loom --release`.
 #![cfg(loom)]
 
@@ -88,6 +88,45 @@ fn a_late_reply_never_reaches_the_slots_next_user() {
             outcome,
             Completion::Delivered | Completion::Abandoned(1)
         ));
+    });
+}
+
+#[test]
+fn two_threads_taking_and_giving_back_slots_reuse_or_allocate() {
+    loom::model(|| {
+        let slots = ReplySlots::<u32>::new(2);
+        let other = slots.clone();
+        let t = thread::spawn(move || {
+            let (to, reply) = other.pair();
+            let _ = to.complete(1);
+            reply.wait()
+        });
+        let (to, reply) = slots.pair();
+        let _ = to.complete(2);
+        assert_eq!(reply.wait(), Ok(2));
+        assert_eq!(t.join().unwrap(), Ok(1));
+        // A busy free list makes a slot rather than wait, and frees one
+        // rather than wait: every pair is counted once either way.
+        let stats = slots.stats();
+        assert_eq!(stats.allocated + stats.reused, 2);
+        assert!(stats.idle <= 2);
+    });
+}
+
+#[test]
+fn a_reply_outliving_its_pool_gives_back_to_a_closed_list() {
+    loom::model(|| {
+        let slots = ReplySlots::<u32>::new(1);
+        let (spare_to, spare) = slots.pair();
+        drop((spare_to, spare)); // one idle slot for the close to free
+        let (to, reply) = slots.pair();
+        let t = thread::spawn(move || {
+            let _ = to.complete(3);
+            reply.wait()
+        });
+        drop(slots); // the last handle: closes the list, racing the give-back
+        assert_eq!(t.join().unwrap(), Ok(3));
+        // loom fails the model if either slot (or the list) is leaked.
     });
 }
 

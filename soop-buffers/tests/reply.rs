@@ -5,8 +5,11 @@ use std::time::Duration;
 
 #[path = "../../testkit/block_on.rs"]
 mod block_on;
+#[path = "../../testkit/bounded.rs"]
+mod bounded;
 
 use block_on::block_on;
+use bounded::within_a_minute;
 use soop_buffers::{Completion, Reply, ReplyError, ReplySlots, TryTakeError, WaitTimeoutError};
 
 #[test]
@@ -143,6 +146,71 @@ fn a_late_value_never_reaches_the_slots_next_user() {
         stats.allocated <= 1 + (ROUNDS - answered),
         "{stats:?}, {answered} answered"
     );
+}
+
+#[test]
+fn slots_shared_by_many_threads_each_reach_one_pair_at_a_time() {
+    // Four threads take and give back slots of one pool at once, each
+    // holding several pairs open, so the free list is contended. A slot
+    // handed to two pairs at once would show as a value from another pair.
+    const THREADS: u64 = 4;
+    const ROUNDS: u64 = 500;
+    const OPEN: u64 = 8;
+    let slots = ReplySlots::<(u64, u64)>::new(16);
+    let shared = slots.clone();
+    let threads: Vec<_> = (0..THREADS)
+        .map(|me| {
+            let slots = shared.clone();
+            thread::spawn(move || {
+                for round in 0..ROUNDS {
+                    let pairs: Vec<_> = (0..OPEN).map(|_| slots.pair()).collect();
+                    let (writers, replies): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+                    for (n, reply_to) in writers.into_iter().enumerate().rev() {
+                        assert_eq!(
+                            reply_to.complete((me, round * OPEN + n as u64)),
+                            Completion::Delivered
+                        );
+                    }
+                    for (n, reply) in replies.into_iter().enumerate() {
+                        assert_eq!(reply.wait(), Ok((me, round * OPEN + n as u64)));
+                    }
+                }
+            })
+        })
+        .collect();
+    // A slot handed out twice can also leave a reply waiting for ever.
+    within_a_minute(move || {
+        for thread in threads {
+            thread.join().unwrap();
+        }
+    });
+    let stats = slots.stats();
+    assert_eq!(
+        stats.allocated + stats.reused,
+        THREADS * ROUNDS * OPEN,
+        "{stats:?}"
+    );
+    assert!(stats.idle <= 16, "{stats:?}");
+}
+
+#[test]
+fn a_reply_outliving_its_pool_still_gets_its_value_or_drops_it() {
+    let slots = ReplySlots::<std::sync::Arc<u8>>::new(4);
+    let (kept_to, kept) = slots.pair();
+    let (dropped_to, dropped) = slots.pair();
+    drop(slots); // the pool's last handle goes first
+    let value = std::sync::Arc::new(7);
+    let writer = {
+        let value = std::sync::Arc::clone(&value);
+        thread::spawn(move || {
+            let _ = kept_to.complete(std::sync::Arc::clone(&value));
+            let _ = dropped_to.complete(value);
+        })
+    };
+    assert_eq!(kept.wait().map(|v| *v), Ok(7));
+    writer.join().unwrap();
+    drop(dropped); // never taken: the value is dropped with the reply
+    assert_eq!(std::sync::Arc::strong_count(&value), 1);
 }
 
 #[test]

@@ -5,9 +5,11 @@
 //! pool only once both sides are done with it (when the `Reply` is dropped
 //! first, the `ReplyTo` frees the slot as it ends): a value written late,
 //! for a `Reply` already dropped, comes back as [`Completion::Abandoned`],
-//! and no other `Reply` can ever see it. The answer travels without a lock:
-//! see `slot.rs` beside this file.
+//! and no other `Reply` can ever see it. The answer travels without a lock
+//! (`slot.rs` beside this file), and a slot is taken and given back with a
+//! compare-and-swap and a store (`free_list.rs`).
 
+mod free_list;
 mod slot;
 
 use std::future::Future;
@@ -16,8 +18,9 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use crate::error::{ReplyError, TryTakeError, WaitTimeoutError};
-use crate::sync::{Arc, Mutex, lock};
-use slot::{ReaderEnd, Slot, WriterEnd};
+use crate::sync::Arc;
+use free_list::FreeList;
+use slot::{ReaderEnd, WriterEnd};
 
 /// A pool of recycled reply slots. Cloning it gives another handle to the
 /// same pool.
@@ -38,7 +41,7 @@ use slot::{ReaderEnd, Slot, WriterEnd};
 /// assert_eq!(slots.stats().allocated, 1);
 /// ```
 pub struct ReplySlots<T> {
-    shared: Arc<SlotsShared<T>>,
+    owner: Arc<Owner<T>>,
 }
 
 /// Counters that make slot reuse provable.
@@ -65,17 +68,17 @@ pub struct ReplyStats {
     pub idle: usize,
 }
 
-struct SlotsShared<T> {
-    free: Mutex<FreeSlots<T>>,
+/// What the handles of one pool share. Its drop, when the last handle
+/// goes, closes the free list (whose slots hold it too).
+struct Owner<T> {
+    list: Arc<FreeList<T>>,
     max_idle: usize,
 }
 
-/// The idle slots, and the counters kept beside them under the same lock
-/// (which `pair` takes anyway).
-struct FreeSlots<T> {
-    slots: Vec<Arc<Slot<T>>>,
-    allocated: u64,
-    reused: u64,
+impl<T> Drop for Owner<T> {
+    fn drop(&mut self) {
+        self.list.close();
+    }
 }
 
 /// What became of a value given to [`ReplyTo::complete`].
@@ -109,12 +112,8 @@ impl<T> ReplySlots<T> {
     /// ```
     pub fn new(max_idle: usize) -> Self {
         ReplySlots {
-            shared: Arc::new(SlotsShared {
-                free: Mutex::new(FreeSlots {
-                    slots: Vec::with_capacity(max_idle.min(1024)),
-                    allocated: 0,
-                    reused: 0,
-                }),
+            owner: Arc::new(Owner {
+                list: Arc::new(FreeList::new(max_idle)),
                 max_idle,
             }),
         }
@@ -134,22 +133,9 @@ impl<T> ReplySlots<T> {
     /// worker.join().unwrap();
     /// ```
     pub fn pair(&self) -> (ReplyTo<T>, Reply<T>) {
-        let recycled = {
-            let mut free = lock(&self.shared.free);
-            let recycled = free.slots.pop();
-            match recycled {
-                Some(_) => free.reused += 1,
-                None => free.allocated += 1,
-            }
-            recycled
-        };
-        let slot = recycled.unwrap_or_else(|| Arc::new(Slot::new()));
-        let (writer, reader) = slot::ends(slot);
+        let (writer, reader) = slot::ends(FreeList::take(&self.owner.list));
         let reply_to = ReplyTo { end: Some(writer) };
-        let reply = Reply {
-            end: Some(reader),
-            home: Arc::clone(&self.shared),
-        };
+        let reply = Reply { end: Some(reader) };
         (reply_to, reply)
     }
 
@@ -164,11 +150,11 @@ impl<T> ReplySlots<T> {
     /// assert_eq!((slots.stats().allocated, slots.stats().idle), (3, 3));
     /// ```
     pub fn stats(&self) -> ReplyStats {
-        let free = lock(&self.shared.free);
+        let list = &self.owner.list;
         ReplyStats {
-            allocated: free.allocated,
-            reused: free.reused,
-            idle: free.slots.len(),
+            allocated: list.allocated(),
+            reused: list.reused(),
+            idle: list.idle(),
         }
     }
 }
@@ -176,7 +162,7 @@ impl<T> ReplySlots<T> {
 impl<T> Clone for ReplySlots<T> {
     fn clone(&self) -> Self {
         ReplySlots {
-            shared: Arc::clone(&self.shared),
+            owner: Arc::clone(&self.owner),
         }
     }
 }
@@ -184,7 +170,7 @@ impl<T> Clone for ReplySlots<T> {
 impl<T> std::fmt::Debug for ReplySlots<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReplySlots")
-            .field("max_idle", &self.shared.max_idle)
+            .field("max_idle", &self.owner.max_idle)
             .field("stats", &self.stats())
             .finish()
     }
@@ -281,7 +267,6 @@ impl<T> std::fmt::Debug for ReplyTo<T> {
 pub struct Reply<T> {
     /// `None` only while being dropped.
     end: Option<ReaderEnd<T>>,
-    home: Arc<SlotsShared<T>>,
 }
 
 impl<T> Reply<T> {
@@ -426,10 +411,7 @@ impl<T> Drop for Reply<T> {
             // The writer ends last and frees the slot.
             return;
         };
-        let mut free = lock(&self.home.free);
-        if free.slots.len() < self.home.max_idle {
-            free.slots.push(slot);
-        }
+        FreeList::give_back(slot);
     }
 }
 

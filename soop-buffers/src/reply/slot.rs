@@ -36,6 +36,7 @@ use std::ptr::NonNull;
 use std::task::Waker;
 use std::time::Instant;
 
+use super::free_list::FreeList;
 use crate::error::TryTakeError;
 use crate::sync::{
     Arc, AtomicUsize, Condvar, Mutex, Ordering, UnsafeCell, lock, wait_until, yield_now,
@@ -65,6 +66,8 @@ const SPINS: u32 = 128;
 const YIELDS: u32 = 8;
 
 pub(super) struct Slot<T> {
+    /// The list the slot goes back to (see `free_list.rs`).
+    home: Arc<FreeList<T>>,
     word: AtomicUsize,
     value: UnsafeCell<MaybeUninit<T>>,
     /// The registered waker; also the lock a reader holds while it sets
@@ -82,13 +85,20 @@ pub(super) struct Slot<T> {
 unsafe impl<T: Send> Sync for Slot<T> {}
 
 impl<T> Slot<T> {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(home: Arc<FreeList<T>>) -> Self {
         Slot {
+            home,
             word: AtomicUsize::new(0),
             value: UnsafeCell::new(MaybeUninit::uninit()),
             parked: Mutex::new(None),
             ready: Condvar::new(),
         }
+    }
+}
+
+impl<T> Slot<T> {
+    pub(super) fn home(&self) -> &Arc<FreeList<T>> {
+        &self.home
     }
 }
 
