@@ -84,15 +84,16 @@ fn slots_are_reused_and_abandonment_is_visible_to_the_writer() {
     drop(reply);
     assert!(reply_to.is_abandoned());
     assert_eq!(reply_to.complete(1), Completion::Abandoned(1));
-    // The writer ended last, so that slot was let go, not recycled: one more
-    // is allocated, then reused for every later pair.
+    // The writer ended last and gave the slot back: it serves every later
+    // pair.
+    assert_eq!(slots.stats().idle, 1);
     for i in 0..100 {
         let (reply_to, reply) = slots.pair();
         let _ = reply_to.complete(i);
         assert_eq!(reply.wait(), Ok(i));
     }
     let stats = slots.stats();
-    assert_eq!((stats.allocated, stats.reused), (2, 99));
+    assert_eq!((stats.allocated, stats.reused), (1, 100));
 }
 
 #[test]
@@ -138,12 +139,16 @@ fn a_late_value_never_reaches_the_slots_next_user() {
     let (delivered, abandoned) = writer.join().unwrap();
     assert_eq!(delivered + abandoned, ROUNDS);
     assert!(answered <= delivered);
-    // A slot is let go (not recycled) only when its reader ended without
-    // the value and before its writer: at most one allocation per round not
-    // answered, beyond the first. An answered round always recycles.
+    // A round allocates when the slot of an abandoned round is still with
+    // the writer (which gives it back when it ends): at most once per round
+    // not answered, beyond the first. The slack is for the rare moment the
+    // writer holds the free list (giving a slot back) exactly when this
+    // thread reaches it and does without. Were answered rounds not
+    // recycled, every round would allocate (at least a third are answered).
     let stats = slots.stats();
+    assert_eq!(stats.allocated + stats.reused, ROUNDS, "{stats:?}");
     assert!(
-        stats.allocated <= 1 + (ROUNDS - answered),
+        stats.allocated <= 1 + (ROUNDS - answered) + ROUNDS / 10,
         "{stats:?}, {answered} answered"
     );
 }

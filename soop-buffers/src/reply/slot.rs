@@ -13,10 +13,10 @@
 //!   same step as `FILLED` unless it has someone to wake first);
 //! - the reader sets `RELEASED` when it ends; a writer that finds it set
 //!   before filling keeps its value (the cell is still its own);
-//! - whichever of the two ends **last** owns the slot: the reader recycles
-//!   it; a writer ending last (its reader gave up) frees it. So a slot
-//!   returns to its pool only when both have finished: a late value, or a
-//!   late wake-up, can never reach the slot's next user.
+//! - whichever of the two ends **last** owns the slot, empties it and gives
+//!   it back to its pool (`recycle`). So a slot returns to its pool only
+//!   when both have finished: a late value, or a late wake-up, can never
+//!   reach the slot's next user.
 //!
 //! The slot lives in an `Arc` that neither end counts: the pair is made
 //! from one `Arc` turned into a pointer, and the party that ends last turns
@@ -112,14 +112,34 @@ pub(super) fn ends<T>(slot: Arc<Slot<T>>) -> (WriterEnd<T>, ReaderEnd<T>) {
     (WriterEnd { slot }, ReaderEnd { slot })
 }
 
-/// Takes back the `Arc` a pair was made from.
+/// Takes back the `Arc` a pair was made from, empties the slot as `word`
+/// says (a value nobody took, a waker left registered) and gives it back
+/// to its pool.
 ///
 /// # Safety
-/// Only the end that finished last may call this, once.
-unsafe fn into_arc<T>(slot: NonNull<Slot<T>>) -> Arc<Slot<T>> {
+/// Only the end that finished last may call this, once, with the word as
+/// that end found it.
+unsafe fn recycle<T>(slot: NonNull<Slot<T>>, word: usize) {
     // SAFETY: `slot` came from an `Arc` in `ends`, kept alive since (the
     // pair owns it), and the caller is the one end entitled to take it back.
-    unsafe { Arc::from_raw(slot.as_ptr()) }
+    let slot = unsafe { Arc::from_raw(slot.as_ptr()) };
+    if word & (FILLED | TAKEN) == FILLED {
+        slot.value.with_mut(|cell| {
+            // SAFETY: filled, not taken, and both parties have ended:
+            // nobody else reaches the cell. (Should the value's drop
+            // panic, the slot is freed unwinding, and a slot has no drop
+            // of its own that could drop the value twice.)
+            unsafe { (*cell).assume_init_drop() };
+        });
+    }
+    if word & WAKER != 0 {
+        let waker = lock(&slot.parked).take();
+        drop(waker);
+    }
+    // Relaxed: the slot's next users receive it through the free list,
+    // whose lock orders this store before them.
+    slot.word.store(0, Ordering::Relaxed);
+    FreeList::give_back(slot);
 }
 
 /// The writing end of a slot.
@@ -133,7 +153,7 @@ pub(super) struct ReaderEnd<T> {
 }
 
 // SAFETY: an end is one party's handle; the slot it points to is `Sync` for
-// `T: Send` and kept alive until both ends finish (see `into_arc`).
+// `T: Send` and kept alive until both ends finish (see `recycle`).
 unsafe impl<T: Send> Send for WriterEnd<T> {}
 // SAFETY: shared references to an end only read the word.
 unsafe impl<T: Send> Sync for WriterEnd<T> {}
@@ -176,11 +196,9 @@ impl<T> WriterEnd<T> {
                 // never reads the cell: the value is still ours, read once.
                 unsafe { (*cell).assume_init_read() }
             });
-            // Relaxed: nobody else reaches the slot; this tells the slot's
-            // drop that the cell is empty again.
-            slot.word.fetch_and(!FILLED, Ordering::Relaxed);
-            // SAFETY: the reader has ended; we are last.
-            drop(unsafe { into_arc(this.slot) });
+            // SAFETY: the reader has ended; we are last. `before` has no
+            // FILLED: the cell is empty again.
+            unsafe { recycle(this.slot, before) };
             return Err(value);
         }
         this.finish(before);
@@ -206,14 +224,14 @@ impl<T> WriterEnd<T> {
         let before = slot.word.fetch_or(CLOSED, Ordering::AcqRel);
         if before & RELEASED != 0 {
             // SAFETY: the reader has ended; we are last.
-            drop(unsafe { into_arc(self.slot) });
+            unsafe { recycle(self.slot, before) };
             return;
         }
         self.finish(before);
     }
 
     /// After settling: wakes the reader as the flags in `before` ask, then
-    /// sets DONE; frees the slot if the reader ended meanwhile.
+    /// sets DONE; recycles the slot if the reader ended meanwhile.
     fn finish(&self, before: usize) {
         let slot = self.slot();
         slot.wake(before);
@@ -222,7 +240,7 @@ impl<T> WriterEnd<T> {
         let before = slot.word.fetch_or(DONE, Ordering::AcqRel);
         if before & RELEASED != 0 {
             // SAFETY: the reader ended without seeing DONE; we are last.
-            drop(unsafe { into_arc(self.slot) });
+            unsafe { recycle(self.slot, before) };
         }
     }
 
@@ -378,15 +396,9 @@ impl<T> ReaderEnd<T> {
         }
     }
 
-    /// Ends the reading. Returns the slot, empty again, if the writer had
-    /// finished, for the caller to recycle; otherwise the writer, ending
-    /// last, frees it.
-    pub(super) fn release(self) -> Option<Arc<Slot<T>>> {
-        ManuallyDrop::new(self).end()
-    }
-
-    /// The reader's one end: `release`, or the drop of an end not released.
-    fn end(&self) -> Option<Arc<Slot<T>>> {
+    /// Ends the reading, recycling the slot if the writer has finished
+    /// (otherwise the writer, ending last, does).
+    fn end(&self) {
         let slot = self.slot();
         let word = loop {
             // Acquire: to own what a DONE writer left.
@@ -395,8 +407,9 @@ impl<T> ReaderEnd<T> {
                 break word;
             }
             // A writer that has settled but is still waking us is a few
-            // instructions from DONE: wait for it, so that the slot comes
-            // back to us for recycling rather than being freed by the writer.
+            // instructions from DONE: wait for it, so that the slot goes
+            // back from this thread (which takes slots too) rather than
+            // from the writer's.
             yield_now();
         };
         let before = if word & DONE != 0 {
@@ -408,45 +421,18 @@ impl<T> ReaderEnd<T> {
             // a writer seeing RELEASED knows we will not touch the slot.
             let before = slot.word.fetch_or(RELEASED, Ordering::AcqRel);
             if before & DONE == 0 {
-                return None;
+                return;
             }
             before
         };
-        if before & (FILLED | TAKEN) == FILLED {
-            slot.value.with_mut(|cell| {
-                // SAFETY: filled, not taken, and both parties have ended:
-                // nobody else reaches the cell.
-                unsafe { (*cell).assume_init_drop() };
-            });
-        }
-        if before & WAKER != 0 {
-            let waker = lock(&slot.parked).take();
-            drop(waker);
-        }
-        // Relaxed: the slot's next users receive it through the pool's lock.
-        slot.word.store(0, Ordering::Relaxed);
         // SAFETY: the writer was DONE; we are last.
-        Some(unsafe { into_arc(self.slot) })
+        unsafe { recycle(self.slot, before) };
     }
 }
 
 impl<T> Drop for ReaderEnd<T> {
-    /// A reader dropped without `release` releases and lets the slot go.
+    /// The reader's one end.
     fn drop(&mut self) {
-        drop(self.end());
-    }
-}
-
-impl<T> Drop for Slot<T> {
-    fn drop(&mut self) {
-        // A writer ending last after its reader released a filled slot
-        // without taking the value leaves it here.
-        if self.word.load(Ordering::Acquire) & (FILLED | TAKEN) == FILLED {
-            self.value.with_mut(|cell| {
-                // SAFETY: `&mut self`: nobody else holds the slot; filled and
-                // not taken means the value is there.
-                unsafe { (*cell).assume_init_drop() };
-            });
-        }
+        self.end();
     }
 }
