@@ -63,7 +63,13 @@ fn u64_items_allocate_nothing() {
 
     drop(tx);
     assert_eq!(consumer.join().unwrap(), (0..1_010_000u64).sum::<u64>());
-    assert_eq!(during, 0, "allocations for 1M u64 items after warm-up");
+    assert_eq!(
+        during,
+        0,
+        "allocations for 1M u64 items after warm-up (last of {} bytes; pool {:?})",
+        last_size(),
+        channels.pool().stats()
+    );
 }
 
 fn strings_recycled_in_place_allocate_nothing() {
