@@ -21,8 +21,9 @@
 //!
 //! [`close`]: FreeList::close
 
-// The one module of the reply pool with unsafe code: the list behind its
-// hand-made lock, and reaching a slot's home from the slot being given back.
+// Unsafe code here: the list behind its hand-made lock, and reaching a
+// slot's home from the slot being given back. (The slot's value cell is
+// `slot.rs`'s.)
 #![allow(unsafe_code)]
 
 use super::slot::Slot;
@@ -34,8 +35,9 @@ use crate::sync::{Arc, AtomicBool, AtomicU64, AtomicUsize, Ordering, UnsafeCell}
 const ATTEMPTS: u32 = 64;
 
 /// Every field is atomic or in an `UnsafeCell`: a thread giving a slot back
-/// may still be inside `unlock` when the pool's last owner frees the list,
-/// which Rust allows only for memory behind `UnsafeCell`.
+/// may still be inside the store that releases `busy` when the pool's last
+/// owner frees the list, which Rust allows only for memory behind
+/// `UnsafeCell`.
 pub(super) struct FreeList<T> {
     busy: AtomicBool,
     idle: UnsafeCell<Idle<T>>,

@@ -27,8 +27,8 @@
 //! step that publishes its value, and only then pays for a lock and a
 //! wake-up.
 
-// The one module of the reply path with unsafe code: the value cell and the
-// slot's shared ownership.
+// Unsafe code here: the value cell and the slot's shared ownership. (The
+// idle slots' list is `free_list.rs`'s.)
 #![allow(unsafe_code)]
 
 use std::mem::{ManuallyDrop, MaybeUninit};
