@@ -94,9 +94,7 @@ impl<T> Slot<T> {
             ready: Condvar::new(),
         }
     }
-}
 
-impl<T> Slot<T> {
     pub(super) fn home(&self) -> &Arc<FreeList<T>> {
         &self.home
     }
