@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Forwards to the system allocator, counting allocations.
@@ -12,13 +13,28 @@ pub(crate) struct Counting;
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 /// The size of the latest allocation, to name the culprit when one appears.
 static LAST_SIZE: AtomicUsize = AtomicUsize::new(0);
+/// Allocations made by threads that called [`watch_this_thread`].
+static WATCHED_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    // Const-initialised and without a destructor, so reading it never
+    // allocates and works at any point of a thread's life.
+    static WATCHED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn count(size: usize) {
+    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    LAST_SIZE.store(size, Ordering::Relaxed);
+    if WATCHED.with(Cell::get) {
+        WATCHED_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
 
 // SAFETY: forwards every call to the system allocator unchanged; it only
 // counts allocations on the way.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        LAST_SIZE.store(layout.size(), Ordering::Relaxed);
+        count(layout.size());
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which
         // is `System.alloc`'s.
         unsafe { System.alloc(layout) }
@@ -30,8 +46,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        LAST_SIZE.store(new_size, Ordering::Relaxed);
+        count(new_size);
         // SAFETY: as for `dealloc`, and the caller upholds `realloc`'s contract.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -55,4 +70,16 @@ pub(crate) fn allocations_of(f: impl FnOnce()) -> usize {
     let before = allocations();
     f();
     allocations() - before
+}
+
+/// Counts this thread's allocations in [`watched_allocations`] from now on.
+/// A test watches the threads that carry the traffic it measures, so that
+/// the test harness's own threads cannot disturb the count.
+pub(crate) fn watch_this_thread() {
+    WATCHED.with(|watched| watched.set(true));
+}
+
+/// Allocations (and reallocations) so far by watched threads.
+pub(crate) fn watched_allocations() -> usize {
+    WATCHED_ALLOCATIONS.load(Ordering::SeqCst)
 }

@@ -2,8 +2,9 @@
 //! watches 1M items through a channel, `String` payloads under in-place
 //! recycling, and reply-slot round trips.
 //!
-//! One test function runs every scenario in turn, so no other test thread
-//! of this process allocates inside a measured window.
+//! One test function runs every scenario in turn, and only the threads that
+//! carry the traffic are counted, so neither another test nor the harness
+//! can disturb a measured window.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -13,13 +14,37 @@ use std::thread;
 #[path = "../../testkit/counting_alloc.rs"]
 mod counting_alloc;
 
-use counting_alloc::{allocations, last_size};
+use counting_alloc::{allocations, last_size, watch_this_thread, watched_allocations};
 use soop_buffers::{BufferChannels, Completion, InPlace, ReplySlots, ReplyTo};
 
 /// Spins (bounded by the test's own progress) until `counter` reaches `n`.
 fn wait_for(counter: &AtomicU64, n: u64) {
     while counter.load(Ordering::SeqCst) < n {
         thread::yield_now();
+    }
+}
+
+/// A measured stretch of traffic.
+struct Window {
+    watched: usize,
+    all: usize,
+}
+
+impl Window {
+    fn open() -> Self {
+        Window {
+            watched: watched_allocations(),
+            all: allocations(),
+        }
+    }
+
+    /// Allocations since `open` by the watched threads, and by the whole
+    /// process (for the failure message: a difference points outside).
+    fn close(self) -> (usize, usize) {
+        (
+            watched_allocations() - self.watched,
+            allocations() - self.all,
+        )
     }
 }
 
@@ -41,6 +66,7 @@ fn u64_items_allocate_nothing() {
     let consumer = {
         let received = received.clone();
         thread::spawn(move || {
+            watch_this_thread();
             let mut sum = 0u64;
             while let Ok(item) = rx.recv() {
                 sum = sum.wrapping_add(item);
@@ -53,20 +79,21 @@ fn u64_items_allocate_nothing() {
     tx.flush().unwrap();
     wait_for(&received, 10_000);
 
-    let before = allocations();
+    let window = Window::open();
     for i in 10_000..1_010_000u64 {
         tx.send(i).unwrap();
     }
     tx.flush().unwrap();
     wait_for(&received, 1_010_000);
-    let during = allocations() - before;
+    let (during, process_wide) = window.close();
 
     drop(tx);
     assert_eq!(consumer.join().unwrap(), (0..1_010_000u64).sum::<u64>());
     assert_eq!(
         during,
         0,
-        "allocations for 1M u64 items after warm-up (last of {} bytes; pool {:?})",
+        "allocations for 1M u64 items after warm-up ({process_wide} process-wide, \
+         last of {} bytes; pool {:?})",
         last_size(),
         channels.pool().stats()
     );
@@ -94,6 +121,7 @@ fn strings_recycled_in_place_allocate_nothing() {
     let consumer = {
         let received = received.clone();
         thread::spawn(move || {
+            watch_this_thread();
             let mut bytes = 0usize;
             while let Ok(slab) = rx.recv_slab() {
                 // Read in place: the Strings go back to the pool as husks.
@@ -103,17 +131,20 @@ fn strings_recycled_in_place_allocate_nothing() {
             bytes
         })
     };
-    let before = allocations();
+    let window = Window::open();
     for i in 0..200_000u64 {
         tx.send_with(|s| write!(s, "item-{i:020}").unwrap())
             .unwrap();
     }
     tx.flush().unwrap();
     wait_for(&received, 200_000);
-    let during = allocations() - before;
+    let (during, process_wide) = window.close();
     drop(tx);
     assert_eq!(consumer.join().unwrap(), 200_000 * 25);
-    assert_eq!(during, 0, "allocations for 200k String items in place");
+    assert_eq!(
+        during, 0,
+        "allocations for 200k String items in place ({process_wide} process-wide)"
+    );
 }
 
 fn reply_round_trips_allocate_nothing() {
@@ -129,6 +160,7 @@ fn reply_round_trips_allocate_nothing() {
     drop(warm);
     let (mut requests, inbox) = channels.channel();
     let worker = thread::spawn(move || {
+        watch_this_thread();
         for (n, reply_to) in inbox.iter() {
             assert_eq!(reply_to.complete(n + 1), Completion::Delivered);
         }
@@ -142,17 +174,17 @@ fn reply_round_trips_allocate_nothing() {
     for n in 0..1_000 {
         round_trip(&mut requests, n);
     }
-    let before = allocations();
+    let window = Window::open();
     for n in 0..100_000 {
         round_trip(&mut requests, n);
     }
-    let during = allocations() - before;
+    let (during, process_wide) = window.close();
     drop(requests);
     worker.join().unwrap();
     assert_eq!(
         during,
         0,
-        "allocations for 100k reply round trips (last of {} bytes)",
+        "allocations for 100k reply round trips ({process_wide} process-wide, last of {} bytes)",
         last_size()
     );
     assert_eq!(slots.stats().allocated, 1);
@@ -160,6 +192,7 @@ fn reply_round_trips_allocate_nothing() {
 
 #[test]
 fn steady_state_traffic_allocates_nothing() {
+    watch_this_thread();
     u64_items_allocate_nothing();
     strings_recycled_in_place_allocate_nothing();
     reply_round_trips_allocate_nothing();
